@@ -1,0 +1,91 @@
+"""Benchmark: every indicator of the registry, monthly for 24 months, for every authority.
+
+Times reading the tables the indicators need, then the 24-month series for every authority
+of the dataset at once, for all of them together (England), and for one authority. Makes
+the england-2025 dataset first if it is not there.
+
+Run:  .venv/bin/python bench/indicators_series.py [--dataset DIR] [--to 2025-03]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from measure import timed  # bench/measure.py, beside this script
+
+from childrenmatter.dataset.io import read_dataset
+from childrenmatter.insight.figures import (
+    INDICATOR_TABLES,
+    indicators_by_month,
+    indicators_by_month_by_authority,
+)
+from childrenmatter.insight.indicators import INDICATORS
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process, every thread: a check on wall times taken on a busy machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dataset", default="var/bench/england-2025")
+    parser.add_argument("--to", default="2025-03", help="last month of the 24 (YYYY-MM)")
+    parser.add_argument("--authority", default=None,
+                        help="the one authority timed alone (default: the first)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-validate", action="store_true",
+                        help="read the tables without checking them against the schema")
+    args = parser.parse_args()
+    folder = Path(args.dataset)
+    if not (folder / "authorities.parquet").exists():
+        exe = str(Path(sys.executable).with_name("childrenmatter"))
+        subprocess.run([exe, "simulate", "--preset", "england-2025", "--out", str(folder)],
+                       check=True)
+    last = date.fromisoformat(f"{args.to}-01")
+    first = date(last.year - 2 + (last.month // 12), last.month % 12 + 1, 1)
+
+    load = os.getloadavg()[0]
+    began = time.perf_counter()
+    tables = read_dataset(folder, tables=INDICATOR_TABLES, validate=not args.no_validate)
+    read_s = time.perf_counter() - began
+    rows = sum(frame.height for frame in tables.values())
+    codes = sorted(tables["authorities"]["la_code"].to_list())
+    one = args.authority or codes[0]
+
+    cpu_before = cpu_seconds()
+    every_s, every = timed(lambda: indicators_by_month_by_authority(tables, first, last),
+                           args.repeat)
+    every_cpu = (cpu_seconds() - cpu_before) / args.repeat
+    england_s, england = timed(lambda: indicators_by_month(tables, first, last), args.repeat)
+    one_s, _ = timed(lambda: indicators_by_month(tables, first, last, one), args.repeat)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    months = len(england)
+    figures = len(every) * months * len(INDICATORS)
+    print(f"read {len(tables)} tables ({rows:,} rows), "
+          f"{'without' if args.no_validate else 'with'} validation: {read_s:.2f} s")
+    print(f"{len(INDICATORS)} indicators x {months} months ({first:%Y-%m} to {last:%Y-%m}):")
+    print(f"  every authority at once ({len(every)}, {figures:,} figures): "
+          f"{every_s:.2f} s (median of {args.repeat}; {every_cpu:.1f} s of CPU each)")
+    print(f"  all authorities together: {england_s:.2f} s")
+    print(f"  one authority ({one}): {one_s:.2f} s")
+    year_end = england[f"{last:%Y-%m}"]
+    print("  together, last month: " + ", ".join(
+        f"{name} {value}" for name, value in list(year_end.items())[:4]))
+    print(f"peak memory: {peak:.0f} MB; load average before: {load:.1f}")
+    print(f"reproduce: .venv/bin/python bench/indicators_series.py --dataset {folder} "
+          f"--to {args.to} --repeat {args.repeat}"
+          + (" --no-validate" if args.no_validate else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from childrenmatter.config.cli import main
+
+raise SystemExit(main())

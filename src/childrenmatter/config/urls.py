@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("childrenmatter.web.urls")),
+    path("", include("childrenmatter.accounts.urls")),
+]

@@ -1,0 +1,764 @@
+"""Every indicator of the monthly pack, defined once (DOMAIN.md, "Indicators").
+
+Each definition follows the DfE's published statistics where the DfE publishes the figure
+(Children in need, Children looked after in England, Children's social work workforce), and
+DOMAIN.md's local standards where it does not. Where the DfE's rule needs data the dataset
+does not hold, or is ambiguous, the choice made is written in the indicator's fields, which
+``docs/indicators.md`` shows.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import polars as pl
+
+from childrenmatter.clocks.calendar import add_working_days_expr, working_days_between_expr
+from childrenmatter.clocks.rules import RULES
+from childrenmatter.dataset.codes import (
+    CONNECTED_PERSON_PLACEMENTS,
+    SUITABLE_ACCOMMODATION,
+    TEMPORARY_PLACEMENTS,
+)
+from childrenmatter.insight.registry import (
+    Compute,
+    Indicator,
+    Tables,
+    Unit,
+    Window,
+    count_rows,
+    count_share,
+    events_in,
+    memo,
+    open_on,
+    open_on_end,
+)
+from childrenmatter.insight.stock import SHORT_BREAKS
+
+KEY = ["la_code", "child_id"]
+
+CIN_STATISTICS = "DfE, Children in need statistics (CIN census)"
+CLA_STATISTICS = "DfE, Children looked after in England statistics (SSDA903)"
+WORKFORCE_STATISTICS = "DfE, Children's social work workforce statistics"
+
+# Timescales: the statutory and local defaults of clocks.rules, which also sets the due
+# dates of individual records, so a case's clock and the indicator cannot disagree.
+ASSESSMENT_WORKING_DAYS = RULES["assessment"].amount  # 45
+ICPC_WORKING_DAYS = RULES["icpc"].amount  # 15
+CONTACT_DECISION_WORKING_DAYS = RULES["contact_decision"].amount  # 1
+# 72 hours; the dataset holds the dates of return and offer, not times, so 3 calendar days.
+RETURN_INTERVIEW_DAYS = RULES["return_interview"].amount // 24
+PLACEMENT_DISTANCE_MILES = 20
+
+# Episodes that start a new placement (903 RNE): a child starting to be looked after, or a
+# change of placement with or without a change of legal status. L is legal status only.
+NEW_PLACEMENT_REASONS = ("S", "P", "T", "U", "B")
+# Care leavers' activities that are education, employment or training: every code of the
+# OC3 ACTIV list except G4-G6 (NEET) and 0 (not known).
+NOT_EET_ACTIVITIES = ("G4", "G5", "G6", "0")
+
+
+def _looked_after(tables: Tables) -> pl.DataFrame:
+    """Episodes that count as being looked after: not short breaks (V3, V4)."""
+    return tables["episodes"].filter(~pl.col("ls").is_in(SHORT_BREAKS))
+
+
+def _one_per_child(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.unique(subset=[*KEY, "period"], keep="first", maintain_order=True)
+
+
+# --- Stock figures (stock.py): the four keys of `indicators --at` -------------------------
+
+
+def _open_children(tables: Tables, periods: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """(la_code, child_id, period) of records open on each period's last day, by table,
+    by stock.py's rules (``stock_counts``); a child may appear more than once."""
+    def make() -> dict[str, pl.DataFrame]:
+        def open_records(frame: pl.DataFrame, start: str, end: str) -> pl.DataFrame:
+            return open_on_end(frame.select(*KEY, start, end), start, end, periods).select(
+                *KEY, "period")
+
+        return {
+            "looked_after": open_records(_looked_after(tables), "decom", "dec"),
+            "cp_plans": open_records(tables["cp_plans"], "start_date", "end_date"),
+            "open_cin": open_records(tables["referrals"], "referral_date", "closure_date"),
+        }
+    return memo(tables, ("stock",), periods, make)
+
+
+def count_children(frame: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    """Distinct children per area and period. Counting within each authority and then
+    adding is right because a child is (la_code, child_id), and much faster than making
+    the rows unique first."""
+    per_authority = frame.group_by("la_code", "period").agg(
+        pl.col("child_id").n_unique().alias("count"))
+    return per_authority.group_by(area.alias("area"), "period").agg(pl.col("count").sum())
+
+
+def _stock(name: str) -> Compute:
+    def compute(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+        records = _open_children(tables, periods)
+        looked_after, cp_plans = records["looked_after"], records["cp_plans"]
+        if name in ("looked_after", "cp_plans"):
+            return count_children(records[name], area)
+        everyone = count_children(pl.concat([records["open_cin"], cp_plans, looked_after]),
+                                  area)
+        if name == "cin_dfe":
+            return everyone
+        # Those in need who are neither on a plan nor looked after: everyone in need
+        # less those on a plan or looked after (who are all among everyone).
+        either = count_children(pl.concat([cp_plans, looked_after]), area)
+        return everyone.join(either, on=["area", "period"], how="left", suffix="_either"
+                             ).select("area", "period", (pl.col("count") - pl.col(
+                                 "count_either").fill_null(0)).alias("count"))
+    return compute
+
+
+# --- Front door ---------------------------------------------------------------------------
+
+
+def _contacts(tables: Tables, periods: pl.DataFrame) -> pl.DataFrame:
+    def make() -> pl.DataFrame:
+        contacts = tables["contacts"].with_columns(
+            pl.col("contact_datetime").dt.date().alias("contact_date"))
+        return events_in(contacts, "contact_date", periods)
+    return memo(tables, ("contacts",), periods, make)
+
+
+def contacts(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    return count_rows(_contacts(tables, periods), area)
+
+
+def contacts_decided_in_time(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    due = add_working_days_expr("contact_date", CONTACT_DECISION_WORKING_DAYS)
+    in_time = pl.col("decision_datetime").dt.date() <= due
+    return count_share(_contacts(tables, periods), area, in_time)
+
+
+def contacts_to_referral(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    referred = pl.col("outcome").is_in(["referral", "strategy_discussion"])
+    return count_share(_contacts(tables, periods), area, referred)
+
+
+def repeat_contacts(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    history = tables["contacts"].select(
+        *KEY, pl.col("contact_datetime").dt.date().alias("contact_date"))
+    received = _with_previous_day(_contacts(tables, periods), history, "contact_date")
+    return count_share(received, area, _within_12_months("contact_date"))
+
+
+# --- Referrals ----------------------------------------------------------------------------
+
+
+def referrals(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    return count_rows(events_in(tables["referrals"], "referral_date", periods), area)
+
+
+def _with_previous_day(received: pl.DataFrame, history: pl.DataFrame,
+                       column: str) -> pl.DataFrame:
+    """``received`` with ``previous``: the child's latest ``column`` date in ``history``
+    on an earlier day within the 12 months before (two events of one child on one day are
+    one event, not a repeat). An earlier event further back is not looked for: it could
+    not make this one a repeat within 12 months, and leaving out years of history is what
+    keeps this fast."""
+    if received.height == 0:
+        return received.with_columns(pl.lit(None, dtype=pl.Date).alias("previous"))
+    first, last = received[column].min(), received[column].max()
+    earlier = history.filter(pl.col(column).is_between(
+        pl.lit(first).dt.offset_by("-12mo"), pl.lit(last))
+    ).select(*KEY, pl.col(column).alias("previous")).sort("previous")
+    # For each event, the child's latest event on an earlier day: an as-of join by child
+    # needs no sort by child, which over millions of string keys is the slow part.
+    return received.sort(column).join_asof(
+        earlier, left_on=column, right_on="previous", by=KEY, strategy="backward",
+        allow_exact_matches=False, check_sortedness=False)  # both sorted by date above
+
+
+def _within_12_months(column: str) -> pl.Expr:
+    """On or before the anniversary of the previous event: exactly 12 months counts.
+    (Null, so not within, when there was no event in the 12 months before.)"""
+    return pl.col(column) <= pl.col("previous").dt.offset_by("12mo")
+
+
+def re_referrals(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    received = events_in(tables["referrals"], "referral_date", periods)
+    received = _with_previous_day(received, tables["referrals"], "referral_date")
+    return count_share(received, area, _within_12_months("referral_date"))
+
+
+# --- Assessments --------------------------------------------------------------------------
+
+
+def _authorised_assessments(tables: Tables, periods: pl.DataFrame) -> pl.DataFrame:
+    def make() -> pl.DataFrame:
+        authorised = events_in(tables["assessments"], "authorised_date", periods)
+        referral_dates = tables["referrals"].select("la_code", "referral_id", "referral_date")
+        return authorised.join(referral_dates, on=["la_code", "referral_id"], how="left"
+                               ).with_columns(working_days_between_expr(
+                                   "referral_date", "authorised_date").alias("working_days"))
+    return memo(tables, ("assessments",), periods, make)
+
+
+def assessments_completed(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    return count_rows(events_in(tables["assessments"], "authorised_date", periods), area)
+
+
+def assessments_in_time(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    in_time = pl.col("working_days") <= ASSESSMENT_WORKING_DAYS
+    return count_share(_authorised_assessments(tables, periods), area, in_time)
+
+
+def assessment_median_days(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    rows = _authorised_assessments(tables, periods)
+    return rows.group_by(area.alias("area"), "period").agg(
+        pl.col("working_days").median().alias("days"), pl.len().alias("count"))
+
+
+# --- Section 47 ---------------------------------------------------------------------------
+
+
+def section_47(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    return count_rows(events_in(tables["section_47_enquiries"], "start_date", periods), area)
+
+
+def section_47_to_icpc(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    started = events_in(tables["section_47_enquiries"], "start_date", periods)
+    return count_share(started, area, pl.col("icpc_date").is_not_null())
+
+
+def icpc_in_time(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    held = events_in(tables["section_47_enquiries"], "icpc_date", periods)
+    in_time = working_days_between_expr("start_date", "icpc_date") <= ICPC_WORKING_DAYS
+    return count_share(held, area, in_time)
+
+
+# --- Child protection ---------------------------------------------------------------------
+
+
+def cp_plan_starts(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    return count_rows(events_in(tables["cp_plans"], "start_date", periods), area)
+
+
+def cp_second_plans(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    # NumberOfPreviousCPP comes from the case record, which may hold plans from before the
+    # dataset's history; an earlier plan in the dataset counts even if that field is 0.
+    plans = tables["cp_plans"].with_columns(
+        (pl.col("start_date").rank("min").over(KEY) > 1).alias("_earlier_plan"))
+    second = (pl.col("previous_plans").fill_null(0) > 0) | pl.col("_earlier_plan")
+    return count_share(events_in(plans, "start_date", periods), area, second)
+
+
+def cp_ended_two_years(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    ended = events_in(tables["cp_plans"], "end_date", periods)
+    lasted = pl.col("end_date") >= pl.col("start_date").dt.offset_by("2y")
+    return count_share(ended, area, lasted)
+
+
+def _visited_in_time(plans: str, visit_type: str, rule: str) -> Compute:
+    """Children on a plan on the period's last day, already on it for longer than the
+    visiting interval, who were seen on a visit within that many working days."""
+    interval = RULES[rule].amount
+
+    def compute(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+        on_plan = open_on_end(tables[plans], "start_date", "end_date", periods)
+        on_plan = on_plan.group_by(*KEY, "period", "window_end").agg(
+            pl.col("start_date").min()).filter(
+            working_days_between_expr("start_date", "window_end") > interval)
+        # A visit can only be in time if it falls in the interval before some period's
+        # last day (n working days are never more than 2n + 10 calendar days): leaving
+        # out older ones keeps the join smaller.
+        earliest = periods["window_end"].min() - timedelta(days=2 * interval + 10)
+        seen = tables["visits"].filter(
+            (pl.col("visit_type") == visit_type) & pl.col("seen")
+            & pl.col("visit_date").is_between(earliest, periods["window_end"].max())
+        ).select(*KEY, pl.col("visit_date").alias("last_seen")).sort("last_seen")
+        rows = on_plan.sort("window_end").join_asof(
+            seen, left_on="window_end", right_on="last_seen", by=KEY, strategy="backward",
+            check_sortedness=False)  # both sorted by date above
+        in_time = working_days_between_expr("last_seen", "window_end") <= interval
+        return count_share(rows, area, in_time)
+    return compute
+
+
+# --- Looked after -------------------------------------------------------------------------
+
+
+def looked_after_starts(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    starts = _looked_after(tables).filter(pl.col("rne") == "S")
+    return count_rows(events_in(starts, "decom", periods), area)
+
+
+def looked_after_ceased(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    # X1: the episode ended and another began the same day, so the child is still in care.
+    ceased = _looked_after(tables).filter(pl.col("rec").is_not_null() & (pl.col("rec") != "X1"))
+    return count_rows(events_in(ceased, "dec", periods), area)
+
+
+def _in_care_at_end(tables: Tables, periods: pl.DataFrame) -> pl.DataFrame:
+    # Only the last day matters, so the month and the 12 months ending on it share one.
+    ends = periods.with_columns(pl.col("window_end").alias("window_start"))
+    return memo(tables, ("in_care",), ends, lambda: _one_per_child(
+        open_on_end(_looked_after(tables), "decom", "dec", ends)))
+
+
+def connected_person_placements(
+    tables: Tables, periods: pl.DataFrame, area: pl.Expr
+) -> pl.DataFrame:
+    in_care = _in_care_at_end(tables, periods)
+    return count_share(in_care, area, pl.col("place").is_in(CONNECTED_PERSON_PLACEMENTS))
+
+
+def placed_outside(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    in_care = _in_care_at_end(tables, periods).filter(pl.col("pl_location").is_not_null())
+    return count_share(in_care, area, pl.col("pl_location") == "OUT")
+
+
+def placed_over_20_miles(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    in_care = _in_care_at_end(tables, periods).filter(pl.col("pl_distance").is_not_null())
+    return count_share(in_care, area, pl.col("pl_distance") > PLACEMENT_DISTANCE_MILES)
+
+
+def three_or_more_placements(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    # `periods` here are the 12 months ending on each period's last day (Window.YEAR_TO_END).
+    episodes = _looked_after(tables)
+    # The placement the child was in when the year began: open on the day before it, so
+    # one that ended on the year's first day (and was held that day) counts...
+    day_before = periods.with_columns(pl.col("window_start").dt.offset_by("-1d"))
+    held = open_on(episodes, "decom", "dec", day_before, "window_start").select(
+        *KEY, "period")
+    # ...and each new placement that started in it, temporary moves apart.
+    new = events_in(
+        episodes.filter(pl.col("rne").is_in(NEW_PLACEMENT_REASONS)
+                        & ~pl.col("place").is_in(TEMPORARY_PLACEMENTS)),
+        "decom", periods,
+    ).select(*KEY, "period")
+    placements = pl.concat([held.unique(), new]).group_by(*KEY, "period").len("placements")
+    in_care = _in_care_at_end(tables, periods).select(*KEY, "period").join(
+        placements, on=[*KEY, "period"], how="left")
+    return count_share(in_care, area, pl.col("placements") >= 3)
+
+
+def long_term_stability(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    in_care = _in_care_at_end(tables, periods).select(
+        *KEY, "period", "period_of_care_id", "window_end")
+    births = tables["children"].select(*KEY, "date_of_birth")
+    episodes = _looked_after(tables)
+    care_began = episodes.group_by(*KEY, "period_of_care_id").agg(
+        pl.col("decom").min().alias("care_began"))
+    placed = (episodes.filter(pl.col("rne").is_in(NEW_PLACEMENT_REASONS)
+                              & ~pl.col("place").is_in(TEMPORARY_PLACEMENTS))
+              .select(*KEY, pl.col("decom").alias("placed_on")).unique().sort("placed_on"))
+    # The current placement began on the latest placement start on or before the day.
+    rows = (
+        in_care.join(births, on=KEY, how="left")
+        .join(care_began, on=[*KEY, "period_of_care_id"], how="left")
+        .sort("window_end")
+        .join_asof(placed, left_on="window_end", right_on="placed_on", by=KEY,
+                   strategy="backward", check_sortedness=False)  # sorted by the day above
+        .filter(pl.col("date_of_birth").dt.offset_by("16y") > pl.col("window_end"))
+        .filter(pl.col("care_began") <= pl.col("window_end").dt.offset_by("-30mo"))
+    )
+    stable = pl.col("placed_on") <= pl.col("window_end").dt.offset_by("-2y")
+    return count_share(rows, area, stable)
+
+
+def missing_episodes(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    missing = tables["missing_episodes"].filter(pl.col("missing") == "M")
+    return count_rows(events_in(missing, "start_date", periods), area)
+
+
+def return_interviews_in_time(
+    tables: Tables, periods: pl.DataFrame, area: pl.Expr
+) -> pl.DataFrame:
+    ended = events_in(tables["missing_episodes"].filter(pl.col("missing") == "M"),
+                      "end_date", periods)
+    offered = pl.col("return_interview_offered_date")
+    in_time = offered.is_not_null() & (
+        offered <= pl.col("end_date").dt.offset_by(f"{RETURN_INTERVIEW_DAYS}d"))
+    return count_share(ended, area, in_time)
+
+
+# --- Care leavers -------------------------------------------------------------------------
+
+
+def _latest_care_leaver_contact(tables: Tables, periods: pl.DataFrame) -> pl.DataFrame:
+    contacts = events_in(tables["care_leaver_contacts"], "contact_date", periods)
+    return contacts.sort("contact_date").group_by(*KEY, "period").last()
+
+
+def care_leavers_in_touch(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    latest = _latest_care_leaver_contact(tables, periods)
+    return count_share(latest, area, pl.col("in_touch") == "YES")
+
+
+def care_leavers_suitable_accommodation(
+    tables: Tables, periods: pl.DataFrame, area: pl.Expr
+) -> pl.DataFrame:
+    latest = _latest_care_leaver_contact(tables, periods)
+    return count_share(latest, area, pl.col("accommodation").is_in(SUITABLE_ACCOMMODATION))
+
+
+def care_leavers_eet(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    latest = _latest_care_leaver_contact(tables, periods)
+    eet = pl.col("activity").is_not_null() & ~pl.col("activity").is_in(NOT_EET_ACTIVITIES)
+    return count_share(latest, area, eet)
+
+
+# --- Workforce ----------------------------------------------------------------------------
+
+
+def caseload_per_worker(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    allocations = tables["allocations"].select(*KEY, "worker_id", "start_date", "end_date")
+    allocated = open_on_end(allocations, "start_date", "end_date", periods)
+    per_authority = allocated.group_by("la_code", "period").agg(
+        pl.col("child_id").n_unique().alias("numerator"),
+        pl.col("worker_id").n_unique().alias("denominator"),
+    )
+    return per_authority.group_by(area.alias("area"), "period").agg(
+        pl.col("numerator", "denominator").sum())
+
+
+def agency_workers(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    in_post = open_on_end(tables["workers"].filter(pl.col("role") != "early_help_worker"),
+                          "start_date", "end_date", periods)
+    return count_share(in_post, area, pl.col("agency"))
+
+
+# --- The registry -------------------------------------------------------------------------
+
+_STOCK_DATES = ("Open on the last day of the period: started on or before it and not ended "
+                "by it (a record ending on that day is not counted).")
+_IN_CARE_AT_END = ("Children looked after on the last day of the period (not on short "
+                   "breaks, V3/V4), their placement that day")
+
+INDICATORS: tuple[Indicator, ...] = (
+    # Front door
+    Indicator(
+        "contacts", "Contacts", "Front door", Unit.COUNT, Window.PERIOD,
+        "Contacts received, one per child per contact", "Contacts received", "",
+        "Date the contact was received falls in the period.",
+        "DOMAIN.md (front door); Ofsted Annex A list 1",
+        ("contacts",), contacts,
+    ),
+    Indicator(
+        "contacts_decided_in_1_working_day", "Contacts decided within 1 working day",
+        "Front door", Unit.PERCENT, Window.PERIOD,
+        "Contacts received in the period whose threshold decision was made by the end of the "
+        "first working day after the day received",
+        "Contacts decided on or before the 1st working day after receipt",
+        "Contacts received in the period (undecided ones count as not in time)",
+        "Received in the period; working days per the clocks calendar (day 1 is the first "
+        "working day after the day received).",
+        "DOMAIN.md local standard (contact decision within 1 working day)",
+        ("contacts",), contacts_decided_in_time,
+    ),
+    Indicator(
+        "contacts_to_referral", "Contacts leading to a referral", "Front door", Unit.PERCENT,
+        Window.PERIOD,
+        "Contacts whose decision was a referral or a strategy discussion",
+        "Contacts with outcome referral or strategy_discussion",
+        "Contacts received in the period", "Received in the period.",
+        "DOMAIN.md (front door: conversion to referral)",
+        ("contacts",), contacts_to_referral,
+    ),
+    Indicator(
+        "repeat_contacts_within_12_months", "Repeat contacts within 12 months", "Front door",
+        Unit.PERCENT, Window.PERIOD,
+        "Contacts about a child who had a contact (on an earlier day) at most 12 months before",
+        "Contacts on or before the anniversary of the child's previous contact",
+        "Contacts received in the period",
+        "Received in the period; the previous contact may be at any earlier date.",
+        "DOMAIN.md (front door: repeat contacts in 12 months)",
+        ("contacts",), repeat_contacts,
+    ),
+    # Referrals
+    Indicator(
+        "referrals", "Referrals", "Referrals", Unit.RATE, Window.PERIOD,
+        "Referrals to children's social care", "Referrals received",
+        "Population aged 0-17 (rate per 10,000)",
+        "Referral date falls in the period; population estimate in force on its last day.",
+        CIN_STATISTICS, ("referrals",), referrals,
+    ),
+    Indicator(
+        "re_referrals_within_12_months", "Re-referrals within 12 months", "Referrals",
+        Unit.PERCENT, Window.PERIOD,
+        "Referrals of a child whose previous referral (on an earlier day) was at most 12 "
+        "months before",
+        "Referrals on or before the anniversary of the child's previous referral (a child "
+        "referred again exactly 12 months later is counted)",
+        "Referrals received in the period",
+        "Referral date falls in the period; the previous referral may be at any earlier date.",
+        CIN_STATISTICS, ("referrals",), re_referrals,
+    ),
+    # Assessments
+    Indicator(
+        "assessments_completed", "Assessments completed", "Assessment", Unit.COUNT,
+        Window.PERIOD,
+        "Child and family assessments authorised", "Assessments authorised", "",
+        "Authorisation date falls in the period.", CIN_STATISTICS,
+        ("assessments",), assessments_completed,
+    ),
+    Indicator(
+        "assessments_within_45_working_days", "Assessments authorised within 45 working days",
+        "Assessment", Unit.PERCENT, Window.PERIOD,
+        "Assessments authorised within 45 working days of the referral",
+        "Assessments authorised on or before the 45th working day after the referral date "
+        "(day 45 is in time, day 46 late)",
+        "Assessments authorised in the period",
+        "Authorisation date falls in the period; working days per the clocks calendar "
+        "(England and Wales bank holidays).",
+        f"{CIN_STATISTICS}; Working Together to Safeguard Children 2023",
+        ("assessments", "referrals"), assessments_in_time,
+    ),
+    Indicator(
+        "assessment_median_working_days", "Median working days from referral to assessment",
+        "Assessment", Unit.DAYS, Window.PERIOD,
+        "Working days from the referral to the assessment's authorisation",
+        "The median of those working days",
+        "Assessments authorised in the period",
+        "Authorisation date falls in the period; working days per the clocks calendar.",
+        CIN_STATISTICS, ("assessments", "referrals"), assessment_median_days,
+    ),
+    # Section 47
+    Indicator(
+        "section_47_enquiries", "Section 47 enquiries", "Child protection", Unit.RATE,
+        Window.PERIOD,
+        "Section 47 enquiries started", "Enquiries started",
+        "Population aged 0-17 (rate per 10,000)",
+        "Start date (the date of the strategy discussion) falls in the period.",
+        CIN_STATISTICS, ("section_47_enquiries",), section_47,
+    ),
+    Indicator(
+        "section_47_leading_to_icpc", "Section 47 enquiries leading to an ICPC",
+        "Child protection", Unit.PERCENT, Window.PERIOD,
+        "Section 47 enquiries after which an initial child protection conference was held",
+        "Enquiries with an ICPC date", "Enquiries started in the period",
+        "Enquiry started in the period; the conference may be held after it.",
+        CIN_STATISTICS, ("section_47_enquiries",), section_47_to_icpc,
+    ),
+    Indicator(
+        "icpc_within_15_working_days", "ICPCs within 15 working days", "Child protection",
+        Unit.PERCENT, Window.PERIOD,
+        "Initial child protection conferences held within 15 working days of the strategy "
+        "discussion that started the section 47 enquiry",
+        "Conferences on or before the 15th working day after the enquiry's start",
+        "Initial conferences held in the period",
+        "Conference date falls in the period; working days per the clocks calendar.",
+        f"{CIN_STATISTICS}; Working Together to Safeguard Children 2023",
+        ("section_47_enquiries",), icpc_in_time,
+    ),
+    # Child protection
+    Indicator(
+        "cp_plans", "Children on child protection plans", "Child protection", Unit.RATE,
+        Window.AT_END,
+        "Children with a child protection plan open", "Children on a plan",
+        "Population aged 0-17 (rate per 10,000)", _STOCK_DATES,
+        CIN_STATISTICS, ("cp_plans", "referrals", "episodes"), _stock("cp_plans"),
+    ),
+    Indicator(
+        "cp_plan_starts", "Child protection plans started", "Child protection", Unit.RATE,
+        Window.PERIOD,
+        "Child protection plans that started", "Plans started",
+        "Population aged 0-17 (rate per 10,000)", "Plan start date falls in the period.",
+        CIN_STATISTICS, ("cp_plans",), cp_plan_starts,
+    ),
+    Indicator(
+        "cp_second_or_subsequent_plans", "Second or subsequent child protection plans",
+        "Child protection", Unit.PERCENT, Window.PERIOD,
+        "Plans started for a child who had had a plan before, at any time",
+        "Plans with NumberOfPreviousCPP above 0, or an earlier plan for the child in the data",
+        "Plans started in the period", "Plan start date falls in the period.",
+        CIN_STATISTICS, ("cp_plans",), cp_second_plans,
+    ),
+    Indicator(
+        "cp_plans_ended_lasting_2_years", "Plans ended that lasted 2 years or more",
+        "Child protection", Unit.PERCENT, Window.PERIOD,
+        "Plans that ended having lasted two years or more",
+        "Plans whose end date is on or after the second anniversary of their start",
+        "Plans that ended in the period",
+        "Plan end date falls in the period (a plan ending on the period's last day is "
+        "counted here, and not among the plans open that day).",
+        CIN_STATISTICS, ("cp_plans",), cp_ended_two_years,
+    ),
+    Indicator(
+        "cp_visits_in_time", "Children on CP plans visited in time", "Child protection",
+        Unit.PERCENT, Window.AT_END,
+        "Children on a child protection plan seen on a visit within the last 10 working days",
+        "Of the denominator, those whose latest CP visit at which they were seen was at most "
+        "10 working days before the day",
+        "Children on a CP plan on the period's last day who had been on it for more than 10 "
+        "working days",
+        f"{_STOCK_DATES} Working days per the clocks calendar.",
+        "DOMAIN.md local standard (CP visits every 10 working days; clocks rule cp_visit)",
+        ("cp_plans", "visits"), _visited_in_time("cp_plans", "cp", "cp_visit"),
+    ),
+    # Child in need
+    Indicator(
+        "cin_local", "Children in need (local definition)", "Child in need", Unit.RATE,
+        Window.AT_END,
+        "Children with an open CIN episode who are neither on a CP plan nor looked after",
+        "Those children", "Population aged 0-17 (rate per 10,000)", _STOCK_DATES,
+        "DOMAIN.md (the seed council's definition)", ("cp_plans", "referrals", "episodes"),
+        _stock("cin_local"),
+    ),
+    Indicator(
+        "cin_dfe", "Children in need (DfE definition)", "Child in need", Unit.RATE,
+        Window.AT_END,
+        "Children with an open CIN episode, a CP plan or looked after", "Those children",
+        "Population aged 0-17 (rate per 10,000)", _STOCK_DATES,
+        CIN_STATISTICS, ("cp_plans", "referrals", "episodes"), _stock("cin_dfe"),
+    ),
+    Indicator(
+        "cin_visits_in_time", "Children on CIN plans visited in time", "Child in need",
+        Unit.PERCENT, Window.AT_END,
+        "Children on a child in need plan seen on a visit within the last 20 working days",
+        "Of the denominator, those whose latest CIN visit at which they were seen was at "
+        "most 20 working days before the day",
+        "Children on a CIN plan on the period's last day who had been on it for more than 20 "
+        "working days",
+        f"{_STOCK_DATES} Working days per the clocks calendar.",
+        "DOMAIN.md local standard (CIN visits every 20 working days; clocks rule cin_visit)",
+        ("cin_plans", "visits"), _visited_in_time("cin_plans", "cin", "cin_visit"),
+    ),
+    # Looked after
+    Indicator(
+        "looked_after", "Children looked after", "Children in care", Unit.RATE, Window.AT_END,
+        "Children looked after, not counting those on an agreed series of short breaks "
+        "(V3, V4)", "Children looked after", "Population aged 0-17 (rate per 10,000)",
+        _STOCK_DATES, CLA_STATISTICS, ("cp_plans", "referrals", "episodes"),
+        _stock("looked_after"),
+    ),
+    Indicator(
+        "looked_after_starts", "Children starting to be looked after", "Children in care",
+        Unit.RATE, Window.PERIOD,
+        "Episodes that start a period of care (RNE S), short breaks apart",
+        "Periods of care started", "Population aged 0-17 (rate per 10,000)",
+        "Episode start date (DECOM) falls in the period.", CLA_STATISTICS,
+        ("episodes",), looked_after_starts,
+    ),
+    Indicator(
+        "looked_after_ceased", "Children ceasing to be looked after", "Children in care",
+        Unit.RATE, Window.PERIOD,
+        "Episodes that end a period of care: a reason episode ceased other than X1, short "
+        "breaks apart", "Periods of care ended", "Population aged 0-17 (rate per 10,000)",
+        "Episode end date (DEC) falls in the period.", CLA_STATISTICS,
+        ("episodes",), looked_after_ceased,
+    ),
+    Indicator(
+        "connected_person_placements", "Looked after in connected-person placements",
+        "Children in care", Unit.PERCENT, Window.AT_END,
+        "Children placed with a relative or friend approved as a foster carer",
+        "Of the denominator, those in placement types U1-U3", _IN_CARE_AT_END,
+        _STOCK_DATES, f"{CLA_STATISTICS}; DOMAIN.md (seed 29% vs 13% nationally)",
+        ("episodes",), connected_person_placements,
+    ),
+    Indicator(
+        "placed_outside_authority", "Looked after placed outside the authority",
+        "Children in care", Unit.PERCENT, Window.AT_END,
+        "Children placed outside the authority's boundary",
+        "Of the denominator, those with PL_LOCATION OUT",
+        f"{_IN_CARE_AT_END}, where the placement's location is known", _STOCK_DATES,
+        CLA_STATISTICS, ("episodes",), placed_outside,
+    ),
+    Indicator(
+        "placed_over_20_miles", "Looked after placed more than 20 miles from home",
+        "Children in care", Unit.PERCENT, Window.AT_END,
+        "Children placed more than 20 miles from the home they were removed from",
+        "Of the denominator, those with PL_DISTANCE over 20",
+        f"{_IN_CARE_AT_END}, where the distance is known", _STOCK_DATES,
+        CLA_STATISTICS, ("episodes",), placed_over_20_miles,
+    ),
+    Indicator(
+        "three_or_more_placements", "Looked after with 3 or more placements in the year",
+        "Children in care", Unit.PERCENT, Window.YEAR_TO_END,
+        "Children looked after on the last day who had 3 or more placements in the 12 months "
+        "to then",
+        "Of the denominator, those with 3 or more placements: the one held on the first day "
+        "of the 12 months, plus each episode starting in them with RNE S, P, T, U or B and a "
+        "placement type other than temporary (T0-T4)",
+        "Children looked after on the period's last day (not on short breaks)",
+        "The 12 months ending on the period's last day, whatever the period; a move on that "
+        "day (such as 31 March) counts.",
+        CLA_STATISTICS, ("episodes",), three_or_more_placements,
+    ),
+    Indicator(
+        "long_term_stability", "Long-term placement stability", "Children in care",
+        Unit.PERCENT, Window.AT_END,
+        "Children under 16 looked after for 2.5 years or more who have lived in the same "
+        "placement for 2 years or more",
+        "Of the denominator, those whose current placement (the latest episode starting with "
+        "RNE S, P, T, U or B, temporary placements apart) began 2 years or more before",
+        "Children looked after on the period's last day (not on short breaks), under 16 "
+        "then, whose current period of care began 2.5 years or more before it",
+        f"{_STOCK_DATES} The DfE also counts a child placed for adoption whose adoptive and "
+        "previous placement together last 2 years; this measure does not yet.",
+        CLA_STATISTICS, ("episodes", "children"), long_term_stability,
+    ),
+    Indicator(
+        "missing_episodes", "Missing episodes", "Children in care", Unit.COUNT, Window.PERIOD,
+        "Episodes of a looked-after child missing (not 'away without authorisation')",
+        "Missing episodes started", "", "Start date falls in the period.",
+        f"{CLA_STATISTICS} (SSDA903 Missing)", ("missing_episodes",), missing_episodes,
+    ),
+    Indicator(
+        "return_interviews_within_72_hours", "Return interviews offered within 72 hours",
+        "Children in care", Unit.PERCENT, Window.PERIOD,
+        "Missing episodes after which a return interview was offered within 72 hours",
+        "Episodes with a return interview offered at most 3 calendar days after the end date "
+        "(the dataset holds dates, not times)",
+        "Missing episodes that ended in the period", "End date falls in the period.",
+        "DOMAIN.md; statutory guidance on children who run away or go missing (2014)",
+        ("missing_episodes",), return_interviews_in_time,
+    ),
+    # Care leavers
+    Indicator(
+        "care_leavers_in_touch", "Care leavers in touch", "Care leavers", Unit.PERCENT,
+        Window.YEAR_TO_END,
+        "Care leavers the authority was in touch with at their latest contact",
+        "Latest contact in the 12 months has IN_TOUCH YES",
+        "Care leavers with a contact recorded in the 12 months ending on the period's last day",
+        "The 12 months ending on the period's last day (contacts are made around each "
+        "birthday); the latest contact of each young person.",
+        f"{CLA_STATISTICS} (SSDA903 OC3)", ("care_leaver_contacts",), care_leavers_in_touch,
+    ),
+    Indicator(
+        "care_leavers_suitable_accommodation", "Care leavers in suitable accommodation",
+        "Care leavers", Unit.PERCENT, Window.YEAR_TO_END,
+        "Care leavers whose accommodation at their latest contact was suitable",
+        "Latest contact's ACCOM ends in 1 (suitable)",
+        "Care leavers with a contact recorded in the 12 months ending on the period's last day",
+        "As care_leavers_in_touch.", f"{CLA_STATISTICS} (SSDA903 OC3)",
+        ("care_leaver_contacts",), care_leavers_suitable_accommodation,
+    ),
+    Indicator(
+        "care_leavers_in_education_employment_training",
+        "Care leavers in education, employment or training", "Care leavers", Unit.PERCENT,
+        Window.YEAR_TO_END,
+        "Care leavers in education, employment or training at their latest contact",
+        "Latest contact's ACTIV is an F or P code (not G4-G6, not 0)",
+        "Care leavers with a contact recorded in the 12 months ending on the period's last day",
+        "As care_leavers_in_touch.", f"{CLA_STATISTICS} (SSDA903 OC3)",
+        ("care_leaver_contacts",), care_leavers_eet,
+    ),
+    # Workforce
+    Indicator(
+        "caseload_per_worker", "Children per allocated worker", "Workforce", Unit.AVERAGE,
+        Window.AT_END,
+        "Children allocated to a worker, per worker holding at least one child",
+        "Children with an allocation open", "Workers with at least one allocation open",
+        _STOCK_DATES, f"{WORKFORCE_STATISTICS} (caseload per case-holding worker)",
+        ("allocations",), caseload_per_worker,
+    ),
+    Indicator(
+        "agency_workers", "Agency workers", "Workforce", Unit.PERCENT, Window.AT_END,
+        "Workers in post who are agency workers",
+        "Of the denominator, agency workers",
+        "Social workers, senior practitioners, team managers and personal advisers in post "
+        "(early help workers apart)",
+        "In post on the last day of the period: started on or before it, not left by it.",
+        f"{WORKFORCE_STATISTICS} (agency worker rate); DOMAIN.md (agency share)",
+        ("workers",), agency_workers,
+    ),
+)
+
+REGISTRY: dict[str, Indicator] = {indicator.name: indicator for indicator in INDICATORS}

@@ -1,0 +1,1 @@
+"""Pages: the layout every page shares and the authority's home page."""

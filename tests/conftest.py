@@ -1,0 +1,292 @@
+"""Fixtures shared by every test: who is using the service, and a small dataset to show them.
+
+Personas (STYLE.md): a member of staff at Middlesbrough (806), one at Hartlepool (805)
+who must not see Middlesbrough's figures, and an anonymous visitor.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import settings as hypothesis_settings
+
+# On CI the machine may be busy with other work: a property test that is merely slow there
+# should not fail on Hypothesis's per-example deadline. Locally the deadline stays on.
+hypothesis_settings.register_profile("ci", deadline=None, print_blob=True)
+if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+    hypothesis_settings.load_profile("ci")
+
+PASSWORD = "correct horse battery staple"
+MIDDLESBROUGH = "806"
+HARTLEPOOL = "805"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database this run uses, so a log shows the PostgreSQL pass really was one."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that touches the database, so the PostgreSQL pass can pick them.
+
+    A test uses the database if it has pytest-django's ``django_db`` marker or asks, even
+    indirectly, for one of its database fixtures (``db``, ``transactional_db``...), all of
+    which go through ``_django_db_helper``.
+    """
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if item.get_closest_marker("django_db") or "_django_db_helper" in fixtures:
+            item.add_marker(pytest.mark.database)
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    password: str
+    la_code: str
+
+
+def _make_staff(username: str, la_code: str):
+    from django.contrib.auth import get_user_model
+
+    from childrenmatter.accounts.models import Role, StaffMembership
+
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    StaffMembership.objects.create(user=user, la_code=la_code, role=Role.TEAM_MANAGER)
+    return user
+
+
+@pytest.fixture
+def middlesbrough_user(db):
+    """A team manager who works for Middlesbrough, not signed in yet."""
+    return _make_staff("sam.middlesbrough", MIDDLESBROUGH)
+
+
+@pytest.fixture
+def middlesbrough_persona(middlesbrough_user) -> Persona:
+    return Persona(middlesbrough_user.username, PASSWORD, MIDDLESBROUGH)
+
+
+@pytest.fixture
+def middlesbrough_worker(client, middlesbrough_user):
+    """A test client signed in as the Middlesbrough team manager."""
+    client.force_login(middlesbrough_user)
+    return client
+
+
+@pytest.fixture
+def hartlepool_worker(client, db):
+    """A test client signed in as someone who works for Hartlepool only."""
+    client.force_login(_make_staff("alex.hartlepool", HARTLEPOOL))
+    return client
+
+
+@pytest.fixture
+def anonymous_visitor(client):
+    """A test client nobody has signed in to."""
+    return client
+
+
+# The small dataset. At 21 December 2018 Middlesbrough has:
+#   looked after: A (since 1 Jun 2018) and G (since 1 Nov 2018)               -> 2
+#   on a CP plan: C (since 1 Oct 2018)                                        -> 1
+#   open CIN cases: A, C, D, E (F's closed in June)                           -> DfE: A C D E G = 5
+#   neither on a plan nor looked after: D, E                                  -> local: 2
+# At 1 March 2018: B looked after (to 31 Mar), D on a plan (Feb to Aug), open cases D and F
+#   -> looked after 1, CP 1, DfE 3 (B D F), local 1 (F)
+# Population 32,396, so 2 -> 0.6, 1 -> 0.3, 5 -> 1.5 per 10,000.
+FIGURES_AT_21_DECEMBER_2018 = {
+    "looked_after": {"count": 2, "rate_per_10k": 0.6},
+    "cp_plans": {"count": 1, "rate_per_10k": 0.3},
+    "cin_local": {"count": 2, "rate_per_10k": 0.6},
+    "cin_dfe": {"count": 5, "rate_per_10k": 1.5},
+}
+FIGURES_AT_1_MARCH_2018 = {
+    "looked_after": {"count": 1, "rate_per_10k": 0.3},
+    "cp_plans": {"count": 1, "rate_per_10k": 0.3},
+    "cin_local": {"count": 1, "rate_per_10k": 0.3},
+    "cin_dfe": {"count": 3, "rate_per_10k": 0.9},
+}
+
+
+def _child(la_code: str, child_id: str) -> dict:
+    return {
+        "la_code": la_code,
+        "child_id": child_id,
+        "sex": "F",
+        "date_of_birth": date(2010, 1, 1),
+        "ethnicity": "WBRI",
+        "disabilities": [],
+        "uasc": False,
+    }
+
+
+def _referral(child_id: str, start: date, end: date | None = None, la_code: str = MIDDLESBROUGH):
+    return {
+        "la_code": la_code,
+        "referral_id": f"R{child_id}",
+        "child_id": child_id,
+        "referral_date": start,
+        "referral_source": "2A",
+        "primary_need": "N1",
+        "referral_nfa": False,
+        "closure_date": end,
+        "closure_reason": "RC1" if end else None,
+    }
+
+
+def _cp_plan(child_id: str, start: date, end: date | None = None):
+    return {
+        "la_code": MIDDLESBROUGH,
+        "cp_plan_id": f"P{child_id}",
+        "referral_id": f"R{child_id}",
+        "child_id": child_id,
+        "start_date": start,
+        "end_date": end,
+        "initial_category": "NEG",
+        "latest_category": "NEG",
+        "previous_plans": 0,
+    }
+
+
+def _episode(child_id: str, start: date, end: date | None = None, la_code: str = MIDDLESBROUGH):
+    return {
+        "la_code": la_code,
+        "child_id": child_id,
+        "period_of_care_id": f"POC{child_id}",
+        "decom": start,
+        "rne": "S",
+        "ls": "C2",
+        "cin": "N1",
+        "place": "U1",
+        "place_provider": "PR1",
+        "dec": end,
+        "rec": "E13" if end else None,
+    }
+
+
+def small_dataset_tables() -> dict[str, pl.DataFrame]:
+    m, h = MIDDLESBROUGH, HARTLEPOOL
+    rows = {
+        "authorities": [
+            {
+                "la_code": m,
+                "la_name": "Middlesbrough",
+                "region": "North East",
+                "statistical_neighbours": [h],
+                "period_start": date(2017, 4, 1),
+                "period_end": date(2018, 12, 21),
+            },
+            {
+                "la_code": h,
+                "la_name": "Hartlepool",
+                "region": "North East",
+                "statistical_neighbours": [m],
+                "period_start": date(2017, 4, 1),
+                "period_end": date(2018, 12, 21),
+            },
+        ],
+        "population": [
+            {"la_code": m, "year": 2017, "population_0_17": 32_396},
+            {"la_code": h, "year": 2017, "population_0_17": 20_000},
+        ],
+        "children": [_child(m, c) for c in "ABCDEFG"] + [_child(h, "A")],
+        "referrals": [
+            _referral("A", date(2018, 5, 1)),
+            _referral("C", date(2018, 9, 1)),
+            _referral("D", date(2018, 1, 15)),
+            _referral("E", date(2018, 11, 1)),
+            _referral("F", date(2018, 3, 1), date(2018, 6, 1)),
+            _referral("A", date(2018, 1, 1), la_code=h),
+        ],
+        "cp_plans": [
+            _cp_plan("C", date(2018, 10, 1)),
+            _cp_plan("D", date(2018, 2, 1), date(2018, 8, 1)),
+        ],
+        "episodes": [
+            _episode("A", date(2018, 6, 1)),
+            _episode("B", date(2017, 5, 1), date(2018, 3, 31)),
+            _episode("G", date(2018, 11, 1)),
+            _episode("A", date(2018, 1, 1), la_code=h),
+        ],
+    }
+    return {name: pl.DataFrame(table) for name, table in rows.items()}
+
+
+@pytest.fixture(scope="session")
+def small_dataset_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from childrenmatter.dataset.io import write_dataset
+
+    return write_dataset(small_dataset_tables(), tmp_path_factory.mktemp("dataset") / "small")
+
+
+@pytest.fixture
+def small_dataset_figures() -> dict[date, dict]:
+    """What stock_indicators should give for Middlesbrough in the small dataset, by date."""
+    return {
+        date(2018, 12, 21): FIGURES_AT_21_DECEMBER_2018,
+        date(2018, 3, 1): FIGURES_AT_1_MARCH_2018,
+    }
+
+
+@pytest.fixture
+def small_dataset(settings, small_dataset_folder: Path) -> Path:
+    """The small dataset, as the dataset the pages read."""
+    settings.CHILDRENMATTER_DATASET = small_dataset_folder
+    return small_dataset_folder
+
+
+@pytest.fixture
+def small_dataset_changed(settings, tmp_path: Path):
+    """Make a variant of the small dataset the pages read: ``change(tables)`` edits the frames."""
+    from childrenmatter.dataset.io import write_dataset
+
+    def make(change) -> Path:
+        tables = small_dataset_tables()
+        change(tables)
+        folder = write_dataset(tables, tmp_path / "changed")
+        settings.CHILDRENMATTER_DATASET = folder
+        return folder
+
+    return make
+
+
+def _shared_dataset(tmp_path_factory: pytest.TempPathFactory, worker_id: str, preset: str) -> Path:
+    """A preset simulated once per test run, kept on disk and shared by the xdist workers.
+
+    Simulating takes seconds (Middlesbrough) to minutes (England); a lock makes the first
+    worker to ask do it while the others wait for the same copy.
+    """
+    import fcntl
+
+    from childrenmatter.simulator.engine import simulate_to
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if worker_id != "master" else base
+    folder = root / f"dataset-{preset}"
+    with open(root / f"{preset}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "authorities.parquet").exists():
+            simulate_to(preset, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def middlesbrough(tmp_path_factory, worker_id) -> Path:
+    """The simulated seed council (middlesbrough-2018), read-only."""
+    return _shared_dataset(tmp_path_factory, worker_id, "middlesbrough-2018")
+
+
+@pytest.fixture(scope="session")
+def england(tmp_path_factory, worker_id) -> Path:
+    """The 153 simulated authorities (england-2025), read-only."""
+    return _shared_dataset(tmp_path_factory, worker_id, "england-2025")
