@@ -55,14 +55,40 @@ class Persona:
     la_code: str
 
 
-def _make_staff(username: str, la_code: str):
+def _make_staff(username: str, la_code: str, role: str = "team_manager", **membership):
     from django.contrib.auth import get_user_model
 
-    from childrenmatter.accounts.models import Role, StaffMembership
+    from childrenmatter.accounts.models import StaffMembership
 
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
-    StaffMembership.objects.create(user=user, la_code=la_code, role=Role.TEAM_MANAGER)
+    StaffMembership.objects.create(user=user, la_code=la_code, role=role, **membership)
     return user
+
+
+@pytest.fixture
+def make_staff(db):
+    """Make a member of staff: ``make_staff(role, la_code="806", username=None, **membership)``.
+
+    Returns the user; ``user.persona`` is the Persona to sign in with (password PASSWORD).
+    Each role in ``accounts.models.Role``; a partner needs ``partner_organisation=``. Give
+    ``la_codes=[...]`` for someone working for several authorities (a shared front door).
+    """
+    from childrenmatter.accounts.models import StaffMembership
+
+    made = []
+
+    def make(role: str, la_code: str = MIDDLESBROUGH, username: str | None = None,
+             la_codes: list[str] | None = None, **membership):
+        codes = la_codes or [la_code]
+        name = username or f"{role.replace('_', '.')}.{len(made) + 1}.{codes[0]}"
+        user = _make_staff(name, codes[0], role, **membership)
+        for other in codes[1:]:
+            StaffMembership.objects.create(user=user, la_code=other, role=role, **membership)
+        user.persona = Persona(name, PASSWORD, codes[0])
+        made.append(user)
+        return user
+
+    return make
 
 
 @pytest.fixture
@@ -290,3 +316,97 @@ def middlesbrough(tmp_path_factory, worker_id) -> Path:
 def england(tmp_path_factory, worker_id) -> Path:
     """The 153 simulated authorities (england-2025), read-only."""
     return _shared_dataset(tmp_path_factory, worker_id, "england-2025")
+
+
+# A real browser for the page tests: Debian's Chromium driven by Playwright. Fixtures here
+# so that every folder's page tests share them: `page`, `page_without_javascript`, and
+# `sign_in` / `serious_problems` for signing in and for axe's accessibility check.
+
+CHROMIUM = Path(os.environ.get("CHILDRENMATTER_CHROMIUM", "/usr/bin/chromium"))
+# No sandbox (we run as root in CI) and no calls home: this machine has no network but
+# the package registries, and Chromium's background requests would only fail.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} ('make test' installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread, and Django refuses ORM calls
+    # when it sees one; the tests' own ORM calls are ordinary synchronous ones, so allow
+    # them while the browser is open, and put the guard back afterwards.
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+def _page(browser, **options):
+    context = browser.new_context(**options)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.console_problems = []  # CSP violations and script errors, which a page must not have
+    page.on("console", lambda m: m.type == "error" and page.console_problems.append(m.text))
+    page.on("pageerror", lambda e: page.console_problems.append(str(e)))
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = _page(browser)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def page_without_javascript(browser):
+    context, page = _page(browser, java_script_enabled=False)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in():
+    """Sign in through the real sign-in page: ``sign_in(page, live_server, persona)``."""
+
+    def sign_in(page, live_server, persona) -> None:
+        page.goto(f"{live_server.url}/sign-in")
+        page.get_by_label("Username").fill(persona.username)
+        page.get_by_label("Password", exact=True).fill(persona.password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/sign-in" not in url)
+
+    return sign_in
+
+
+@pytest.fixture
+def serious_problems():
+    """axe's serious or critical accessibility problems on the page, as lines of text."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    def serious_problems(page) -> list[str]:
+        results = Axe().run(page)
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']}"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return serious_problems

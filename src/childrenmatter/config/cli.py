@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "childrenmatter.dataset.commands",
     "childrenmatter.returns.commands",
     "childrenmatter.config.webcommands",
+    "childrenmatter.store.commands",
 )
 
 

@@ -40,7 +40,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.staticfiles",
     "csp",
+    "simple_history",
+    "django_htmx",
     "childrenmatter.accounts",
+    "childrenmatter.people",
+    "childrenmatter.frontdoor",
+    "childrenmatter.casework",
+    "childrenmatter.api",
+    "childrenmatter.store",
     "childrenmatter.web",
 ]
 
@@ -53,6 +60,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Records who made each change in the version history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "childrenmatter.config.urls"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from childrenmatter.web import govuk
+from childrenmatter.web.navigation import main_navigation
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -31,6 +32,7 @@ def environment(**options: Any) -> Environment:
         error_summary=govuk.error_summary,
         error_message=govuk.error_message,
         service_name="Children Matter",
+        main_navigation=main_navigation,
     )
     env.filters.update(long_date=govuk.long_date, whole_number=govuk.whole_number)
     return env

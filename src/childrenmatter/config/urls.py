@@ -3,4 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("childrenmatter.web.urls")),
     path("", include("childrenmatter.accounts.urls")),
+    path("people/", include("childrenmatter.people.urls")),
+    path("front-door/", include("childrenmatter.frontdoor.urls")),
+    path("", include("childrenmatter.api.urls")),
 ]

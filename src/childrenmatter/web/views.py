@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from childrenmatter.accounts.models import StaffMembership
@@ -38,7 +37,6 @@ def home(request: HttpRequest) -> HttpResponse:
     la_code = membership.la_code
     context: dict = {
         "la_code": la_code,
-        "navigation": [{"text": "Home", "href": reverse("web:home"), "current": True}],
     }
     try:
         dataset = load_dataset(settings.CHILDRENMATTER_DATASET)

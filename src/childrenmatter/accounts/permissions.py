@@ -1,0 +1,75 @@
+"""Who may do what: every role's permissions, in one place.
+
+A member of staff holds a role in each authority they work for (``StaffMembership``);
+a permission is always asked about one authority. Views and API endpoints ask through
+``can`` (or the access choke points in ``people.access``), never by testing roles.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from childrenmatter.accounts.models import Role, StaffMembership
+
+
+class Permission(StrEnum):
+    VIEW_FIGURES = "view_figures"  # indicators and dashboards: counts, no child's record
+    VIEW_PERSON = "view_person"  # a child's or adult's record and history
+    VIEW_CASE_NOTES = "view_case_notes"  # what was said, rationales, partners' replies
+    EDIT_PERSON = "edit_person"  # create and correct people, addresses, relationships
+    CREATE_CONTACT = "create_contact"
+    SCREEN_CONTACT = "screen_contact"  # RAG, partner checks, propose a decision
+    TRIAGE_DOMESTIC_ABUSE = "triage_domestic_abuse"
+    DECIDE_CONTACT = "decide_contact"  # record the threshold decision
+    AUTHORISE_DECISION = "authorise_decision"  # a manager's authorisation
+    MERGE_PEOPLE = "merge_people"  # merge duplicates, undo a merge
+    RESTRICT_RECORD = "restrict_record"  # restrict a record and name who may see it
+    VIEW_ACCESS_LOG = "view_access_log"
+    MAKE_PARTNER_REFERRAL = "make_partner_referral"  # partners: refer, see their own
+    MANAGE_USERS = "manage_users"
+
+
+P = Permission
+_CASE_READ = {P.VIEW_FIGURES, P.VIEW_PERSON, P.VIEW_CASE_NOTES}
+_PRACTICE = _CASE_READ | {
+    P.EDIT_PERSON,
+    P.CREATE_CONTACT,
+    P.SCREEN_CONTACT,
+    P.TRIAGE_DOMESTIC_ABUSE,
+    P.DECIDE_CONTACT,
+}
+_MANAGEMENT = _PRACTICE | {P.AUTHORISE_DECISION, P.MERGE_PEOPLE, P.RESTRICT_RECORD}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.FRONT_DOOR_PRACTITIONER: frozenset(_PRACTICE),
+    Role.SOCIAL_WORKER: frozenset(_PRACTICE),
+    Role.TEAM_MANAGER: frozenset(_MANAGEMENT),
+    Role.HEAD_OF_SERVICE: frozenset(_MANAGEMENT | {P.VIEW_ACCESS_LOG}),
+    # Figures only: no child's record, no case notes.
+    Role.PERFORMANCE_ANALYST: frozenset({P.VIEW_FIGURES}),
+    Role.PARTNER: frozenset({P.MAKE_PARTNER_REFERRAL}),
+    # Reads everything a manager reads, changes nothing.
+    Role.AUDITOR: frozenset(_CASE_READ | {P.VIEW_ACCESS_LOG}),
+    # Runs the system: accounts and the access log, not children's records.
+    Role.SYSTEM_ADMINISTRATOR: frozenset({P.MANAGE_USERS, P.VIEW_ACCESS_LOG}),
+}
+
+
+def role_can(role: str, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())
+
+
+def authorities_where(user, permission: Permission) -> list[str]:
+    """The LA codes in which ``user`` has ``permission``, in order."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return [
+        membership.la_code
+        for membership in StaffMembership.objects.for_user(user)
+        if role_can(membership.role, permission)
+    ]
+
+
+def can(user, permission: Permission, la_code: str) -> bool:
+    """May ``user`` do ``permission`` in authority ``la_code``?"""
+    return la_code in authorities_where(user, permission)

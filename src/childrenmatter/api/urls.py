@@ -1,0 +1,7 @@
+"""The partner API (/api/) and the partner professionals' pages (/partners/)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "partners"
+
+urlpatterns: list = []

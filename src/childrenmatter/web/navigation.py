@@ -1,0 +1,39 @@
+"""The service navigation: the parts of the service the signed-in person may use.
+
+Each item shows only to someone holding its permission in at least one authority, and is
+marked current when the page is under its address.
+"""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+
+from childrenmatter.accounts.permissions import Permission, authorities_where
+
+# (text, url name, permission): in the order they appear.
+ITEMS = (
+    ("Figures", "web:home", Permission.VIEW_FIGURES),
+    ("Front door", "frontdoor:queue", Permission.SCREEN_CONTACT),
+    ("Find a person", "people:search", Permission.VIEW_PERSON),
+    ("Possible duplicates", "people:duplicates", Permission.MERGE_PEOPLE),
+    ("Refer a child", "partners:refer", Permission.MAKE_PARTNER_REFERRAL),
+    ("Your referrals", "partners:referrals", Permission.MAKE_PARTNER_REFERRAL),
+    ("Access log", "accounts:access-log", Permission.VIEW_ACCESS_LOG),
+)
+
+
+def main_navigation(request) -> list[dict]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for text, name, permission in ITEMS:
+        if not authorities_where(user, permission):
+            continue
+        try:
+            href = reverse(name)
+        except NoReverseMatch:  # a part of the service this deployment does not have yet
+            continue
+        current = request.path == href if href == "/" else request.path.startswith(href)
+        items.append({"text": text, "href": href, "current": current})
+    return items
