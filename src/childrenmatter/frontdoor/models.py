@@ -110,7 +110,9 @@ class Contact(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["la_code", "reference"], name="contact_reference_unique"),
+            models.UniqueConstraint(
+                fields=["la_code", "reference"], name="contact_reference_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(decided_at__isnull=True)
                 | models.Q(decided_at__gte=models.F("received_at")),
@@ -159,6 +161,9 @@ class ContactChild(models.Model):
             models.UniqueConstraint(fields=["contact", "person"], name="contact_child_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.reported_given_name} {self.reported_family_name}".strip() or "A child"
+
 
 class RagRating(models.Model):
     """One RAG rating of a contact (append-only: re-rating adds a row)."""
@@ -175,6 +180,9 @@ class RagRating(models.Model):
 
     class Meta:
         ordering = ["rated_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_rag_display()} at {self.rated_at:%Y-%m-%d %H:%M}"
 
 
 class Agency(models.TextChoices):
@@ -211,6 +219,9 @@ class PartnerCheck(models.Model):
     class Meta:
         ordering = ["requested_at", "id"]
 
+    def __str__(self) -> str:
+        return f"Check with {self.get_agency_display()}"
+
 
 class RiskLevel(models.TextChoices):
     # DASH risk levels
@@ -241,3 +252,6 @@ class DomesticAbuseTriage(models.Model):
     triaged_at = models.DateTimeField(default=timezone.now)
 
     history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Domestic abuse triage: {self.get_risk_level_display()} risk"

@@ -244,6 +244,9 @@ class RestrictionGrant(models.Model):
             models.UniqueConstraint(fields=["person", "user"], name="restriction_grant_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} may see {self.person}"
+
 
 class DuplicateStatus(models.TextChoices):
     OPEN = "open", "To review"
@@ -278,6 +281,9 @@ class PossibleDuplicate(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_a} and {self.person_b} may be the same person"
+
 
 class Merge(models.Model):
     """One merge of ``merged`` into ``kept``: what moved, so that it can be undone."""
@@ -298,3 +304,6 @@ class Merge(models.Model):
     )
     undone_at = models.DateTimeField(null=True, blank=True)
     undo_reason = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.merged} merged into {self.kept}"
