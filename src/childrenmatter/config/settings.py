@@ -7,6 +7,7 @@ cannot read. Defaults suit a developer's machine: SQLite under ``var/``, serving
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -42,6 +43,11 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "django_htmx",
+    "ninja",  # only for its static Swagger UI files, served at /api/docs
+    # Security (accounts engineer): lockout after failed sign-ins, two-factor sign-in.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "childrenmatter.accounts",
     "childrenmatter.people",
     "childrenmatter.frontdoor",
@@ -58,11 +64,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user.is_verified() once the two-factor step is passed.
+    "django_otp.middleware.OTPMiddleware",
+    # Signs out a session idle longer than CHILDRENMATTER_IDLE_MINUTES; asks for two-factor
+    # set-up when it is required.
+    "childrenmatter.accounts.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the version history (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "childrenmatter.config.urls"
@@ -114,6 +127,43 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Security: lockout, two-factor sign-in, HTTPS, idle sessions (docs/security.md) ---------
+# Lockout (django-axes): after CHILDRENMATTER_LOCKOUT_FAILURES wrong passwords for one
+# username (from any address, and per address and username) the account is locked for
+# CHILDRENMATTER_LOCKOUT_HOURS. Locking by username alone stops a guesser who changes
+# address; the price is that a stranger can lock someone out for an hour, which the
+# sign-in page says plainly. Axes' backend comes first so it refuses before any hashing.
+AUTHENTICATION_BACKENDS = [
+    "childrenmatter.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("CHILDRENMATTER_LOCKOUT", True)
+AXES_FAILURE_LIMIT = env_int("CHILDRENMATTER_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(hours=env_int("CHILDRENMATTER_LOCKOUT_HOURS", 1, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "childrenmatter.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Two-factor sign-in (django-otp, TOTP): optional for each person, or required of everyone.
+CHILDRENMATTER_REQUIRE_TWO_FACTOR = env_bool("CHILDRENMATTER_REQUIRE_TWO_FACTOR", False)
+OTP_TOTP_ISSUER = "Children Matter"
+# A session with nothing done for this long is signed out (0: no idle limit).
+CHILDRENMATTER_IDLE_MINUTES = env_int("CHILDRENMATTER_IDLE_MINUTES", 30)
+# Served over HTTPS (CHILDRENMATTER_SECURE_COOKIES on): secure cookies above, and tell
+# browsers to use HTTPS only, redirecting any plain request. HSTS_SECONDS defaults to a
+# year; set CHILDRENMATTER_HSTS_SECONDS=300 for a first, cautious deployment.
+if SECURE_COOKIES:
+    SECURE_SSL_REDIRECT = env_bool("CHILDRENMATTER_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("CHILDRENMATTER_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHILDRENMATTER_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = False  # preloading is a commitment a deployment makes itself
+    # A TLS proxy in front says the request was HTTPS with this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# --- end of security block -------------------------------------------------------------
 
 # Content security policy (django-csp): our own origin only, and no inline script or style.
 CONTENT_SECURITY_POLICY = {
