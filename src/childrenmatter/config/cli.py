@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "childrenmatter.returns.commands",
     "childrenmatter.config.webcommands",
     "childrenmatter.store.commands",
+    "childrenmatter.api.commands",
     "childrenmatter.accounts.commands",
 )
 
