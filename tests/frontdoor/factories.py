@@ -15,10 +15,14 @@ _numbers = itertools.count(1)
 
 def make_person(la_code: str = "806", given: str = "Amy", family: str = "Smith",
                 dob: dt.date = dt.date(2015, 3, 1), **fields) -> Person:
-    # The people app owns how people are created; a test only needs a row to point at.
+    # The people app owns how people are created (with its checks for possible matches);
+    # a test only needs a row to point at, with the keys search finds it by.
+    from childrenmatter.people.keys import name_key
+
     return Person.objects.create(
         la_code=la_code, local_id=f"P{next(_numbers):06d}", given_name=given,
-        family_name=family, date_of_birth=dob, **fields,
+        family_name=family, date_of_birth=dob, given_key=name_key(given),
+        family_key=name_key(family), **fields,
     )
 
 

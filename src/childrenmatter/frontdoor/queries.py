@@ -1,0 +1,230 @@
+"""Reads for the front door: the queue with each contact's clocks, and the screening history.
+
+Only reads here; changes are in ``actions``. The queue shows contacts as the referrer
+described the children (no child's record is opened by looking at the queue); the screening
+history reads records, so its caller (the screening page) has already read each child
+through ``people.access``, and household members go through ``visible_people``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from childrenmatter.accounts.permissions import Permission, authorities_where
+from childrenmatter.casework.models import EarlyHelpEpisode, Referral
+from childrenmatter.clocks.state import ClockState, clock_state
+from childrenmatter.frontdoor.actions import decision_due
+from childrenmatter.frontdoor.models import Contact, ContactChild, ContactStatus, PartnerCheck
+from childrenmatter.people.access import visible_people
+from childrenmatter.people.models import Address, Person, Relationship
+
+# How close an hours clock (partner information, telling a school) must be to show as
+# "due soon" rather than "due".
+DUE_SOON_HOURS = 1
+
+_URGENCY = {ClockState.OVERDUE: 0, ClockState.DUE_SOON: 1, ClockState.DUE: 2}
+
+
+def moment_state(due: dt.datetime | None, done: dt.datetime | None = None,
+                 now: dt.datetime | None = None) -> ClockState | None:
+    """The state of a clock counted in hours (``clocks.state`` counts in days): the same
+    five states, so a page shows them the same way."""
+    if due is None:
+        return None
+    if done is not None:
+        return ClockState.DONE_IN_TIME if done <= due else ClockState.DONE_LATE
+    now = now or timezone.now()
+    if now > due:
+        return ClockState.OVERDUE
+    if due - now <= dt.timedelta(hours=DUE_SOON_HOURS):
+        return ClockState.DUE_SOON
+    return ClockState.DUE
+
+
+@dataclass
+class QueueItem:
+    contact: Contact
+    children: list[str]
+    decision_due: dt.date
+    decision_state: ClockState
+    information_due: dt.datetime | None
+    information_state: ClockState | None
+    school_notify_by: dt.datetime | None = None
+    school_state: ClockState | None = None
+
+    @property
+    def urgency(self) -> tuple:
+        states = [s for s in (self.decision_state, self.information_state, self.school_state)
+                  if s is not None]
+        most = min(_URGENCY.get(s, 3) for s in states)
+        # Then the earliest moment anything is due (a decision date is due by its end).
+        end_of_decision_day = timezone.make_aware(
+            dt.datetime.combine(self.decision_due, dt.time(23, 59))
+        )
+        moments = [m for m in (self.information_due, self.school_notify_by) if m]
+        return (most, min([end_of_decision_day, *moments]), self.contact.pk)
+
+
+@dataclass
+class Queue:
+    contacts: list[QueueItem] = field(default_factory=list)
+    domestic_abuse: list[QueueItem] = field(default_factory=list)
+    awaiting_authorisation: list[QueueItem] = field(default_factory=list)
+
+
+def queue_authorities(user) -> list[str]:
+    screens = authorities_where(user, Permission.SCREEN_CONTACT)
+    authorises = authorities_where(user, Permission.AUTHORISE_DECISION)
+    return sorted(set(screens) | set(authorises))
+
+
+def _child_label(link: ContactChild) -> str:
+    # A restricted record's name is not shown in a list: its matched name may be more than
+    # the referrer told us.
+    if link.person_id and link.person.restricted:
+        return "Restricted record"
+    reported = f"{link.reported_given_name} {link.reported_family_name}".strip()
+    return reported or (
+        f"Child born {link.reported_date_of_birth:%-d %B %Y}" if link.reported_date_of_birth
+        else "A child"
+    )
+
+
+def queue_for(user, *, now: dt.datetime | None = None) -> Queue:
+    """Contacts not yet decided in the user's authorities, most urgent first: domestic
+    abuse notifications in their own queue, decisions awaiting authorisation in theirs."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    contacts = (
+        Contact.objects.in_authorities(queue_authorities(user)).open()
+        .select_related("triage")
+        .prefetch_related("child_links__person")
+    )
+    queue = Queue()
+    for contact in contacts:
+        due = decision_due(contact.received_at)
+        decided_on = timezone.localtime(contact.decided_at).date() if contact.decided_at else None
+        triage = getattr(contact, "triage", None)
+        item = QueueItem(
+            contact=contact,
+            children=[_child_label(link) for link in contact.child_links.all()],
+            decision_due=due,
+            decision_state=clock_state(due=due, done=decided_on, today=today, due_soon_days=0),
+            information_due=contact.information_due_at,
+            information_state=moment_state(contact.information_due_at, now=now),
+        )
+        if triage is not None and triage.school_notify_by:
+            item.school_notify_by = triage.school_notify_by
+            item.school_state = moment_state(triage.school_notify_by,
+                                             triage.school_notified_at, now)
+        if contact.status == ContactStatus.AWAITING_AUTHORISATION:
+            queue.awaiting_authorisation.append(item)
+        elif contact.is_domestic_abuse:
+            queue.domestic_abuse.append(item)
+        else:
+            queue.contacts.append(item)
+    for items in (queue.contacts, queue.domestic_abuse, queue.awaiting_authorisation):
+        items.sort(key=lambda i: i.urgency)
+    return queue
+
+
+# --- Screening history -----------------------------------------------------------------------
+
+
+@dataclass
+class PreviousContact:
+    contact: Contact
+    is_repeat: bool  # within 12 months before this one
+
+
+@dataclass
+class ChildHistory:
+    link: ContactChild
+    person: Person | None
+    previous_contacts: list[PreviousContact] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+    open_involvements: list[str] = field(default_factory=list)
+    household: list[tuple[Person, str]] = field(default_factory=list)
+
+    @property
+    def repeat_contact(self) -> bool:
+        return any(p.is_repeat for p in self.previous_contacts)
+
+
+def _a_year_before(moment: dt.datetime) -> dt.datetime:
+    local = timezone.localtime(moment)
+    try:
+        return local.replace(year=local.year - 1)
+    except ValueError:  # 29 February
+        return local.replace(year=local.year - 1, day=28)
+
+
+def _household(user, person: Person, contact: Contact) -> list[tuple[Person, str]]:
+    """Other people in the child's household: at the same current address, or related."""
+    found: dict[int, str] = {}
+    for relation in Relationship.objects.filter(
+        Q(person=person) | Q(other=person), end_date__isnull=True
+    ).select_related("person", "other"):
+        other = relation.other if relation.person_id == person.pk else relation.person
+        if relation.person_id == person.pk:
+            how = f"{person.given_name} is their {relation.get_kind_display().lower()}"
+        else:
+            how = relation.get_kind_display()
+        found.setdefault(other.pk, how)
+    current = Address.objects.filter(person=person, end_date__isnull=True).first()
+    if current is not None:
+        same_address = Address.objects.filter(
+            end_date__isnull=True, postcode__iexact=current.postcode,
+            line_1__iexact=current.line_1,
+        ).exclude(person=person)
+        for address in same_address:
+            found.setdefault(address.person_id, "Lives at the same address")
+    people = Person.objects.filter(
+        pk__in=found, la_code=person.la_code, merged_into__isnull=True
+    ).order_by("-is_child", "date_of_birth", "pk")
+    shown = visible_people(user, people, what=f"household on screening of {contact.reference}")
+    return [(other, found[other.pk]) for other in shown]
+
+
+def screening_history(contact: Contact, *, user) -> list[ChildHistory]:
+    """For each child on the contact: previous contacts (repeats within 12 months flagged),
+    referrals, open involvements, and the other people in the household.
+
+    The children's own records must already have been read through ``people.access``.
+    """
+    since = _a_year_before(contact.received_at)
+    histories = []
+    for link in contact.child_links.select_related("person").order_by("pk"):
+        person = link.person
+        history = ChildHistory(link=link, person=person)
+        histories.append(history)
+        if person is None:
+            continue
+        earlier = (
+            Contact.objects.filter(child_links__person=person, received_at__lt=contact.received_at)
+            .exclude(pk=contact.pk).order_by("-received_at").distinct()
+        )
+        history.previous_contacts = [
+            PreviousContact(other, other.received_at >= since) for other in earlier
+        ]
+        history.referrals = list(Referral.objects.filter(person=person).order_by("-referral_date"))
+        for referral in history.referrals:
+            if referral.closure_date is None:
+                history.open_involvements.append(
+                    f"Child in need: referral {referral.reference} open since "
+                    f"{referral.referral_date:%-d %B %Y}"
+                )
+        for episode in EarlyHelpEpisode.objects.filter(person=person, end_date__isnull=True):
+            history.open_involvements.append(
+                f"Early help since {episode.start_date:%-d %B %Y}"
+            )
+        history.household = _household(user, person, contact)
+    return histories
+
+
+def checks_for(contact: Contact) -> list[PartnerCheck]:
+    return list(contact.checks.select_related("requested_by", "recorded_by"))

@@ -1,0 +1,189 @@
+"""The front door's pages through the test client: who sees which queue, the access log
+of the screening page, and a stale decision shown with nothing lost."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from childrenmatter.accounts.models import AccessLog
+from childrenmatter.frontdoor import actions
+from childrenmatter.frontdoor.models import Contact
+from childrenmatter.people.models import Address, Relationship
+
+from .factories import make_contact, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def _signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_a_hartlepool_worker_sees_nothing_of_middlesbroughs_queue(client, make_staff):
+    middlesbrough = make_staff("front_door_practitioner")
+    contact = make_contact(middlesbrough, people=[make_person(given="Maisie")])
+    hartlepool = make_staff("front_door_practitioner", la_code="805")
+    page = _signed_in(client, hartlepool).get(reverse("frontdoor:queue"))
+    assert page.status_code == 200
+    assert contact.reference not in page.content.decode()
+    assert client.get(reverse("frontdoor:contact", args=[contact.pk])).status_code == 404
+    assert client.get(reverse("frontdoor:rate", args=[contact.pk])).status_code == 404
+
+
+def test_a_shared_front_door_worker_sees_both_authorities_queues(client, make_staff):
+    middlesbrough = make_staff("front_door_practitioner")
+    hartlepool = make_staff("front_door_practitioner", la_code="805")
+    ours = make_contact(middlesbrough, people=[make_person()])
+    theirs = make_contact(hartlepool, "805", people=[make_person(la_code="805")])
+    shared = make_staff("front_door_practitioner", la_codes=["805", "806"])
+    text = _signed_in(client, shared).get(reverse("frontdoor:queue")).content.decode()
+    assert ours.reference in text and theirs.reference in text
+
+
+def test_domestic_abuse_notifications_have_their_own_queue(client, make_staff):
+    worker = make_staff("front_door_practitioner")
+    da = make_contact(worker, people=[make_person()], is_domestic_abuse=True, source="6")
+    text = _signed_in(client, worker).get(reverse("frontdoor:queue")).content.decode()
+    da_section = text[text.index('id="domestic-abuse"'):text.index('id="contacts"')]
+    assert da.reference in da_section
+
+
+@pytest.mark.parametrize("role", ["performance_analyst", "system_administrator"])
+def test_roles_without_the_front_door_get_no_queue(client, make_staff, role):
+    response = _signed_in(client, make_staff(role)).get(reverse("frontdoor:queue"))
+    assert response.status_code == 403
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get(reverse("frontdoor:queue"))
+    assert response.status_code == 302 and "sign-in" in response["Location"]
+
+
+def test_reading_the_screening_page_logs_every_childs_read(client, make_staff):
+    worker = make_staff("front_door_practitioner")
+    amy, ben = make_person(given="Amy"), make_person(given="Ben")
+    contact = make_contact(worker, people=[amy, ben])
+    response = _signed_in(client, worker).get(reverse("frontdoor:contact", args=[contact.pk]))
+    assert response.status_code == 200
+    logged = AccessLog.objects.filter(user=worker, what__contains=contact.reference)
+    assert {entry.person for entry in logged} == {amy, ben}
+    assert all(entry.allowed for entry in logged)
+
+
+def test_the_screening_page_shows_history_repeat_contact_and_household(client, make_staff):
+    worker = make_staff("front_door_practitioner")
+    manager = make_staff("team_manager")
+    amy = make_person(given="Amy")
+    sister = make_person(given="Cara", dob=None)
+    Address.objects.create(person=amy, line_1="1 High Street", postcode="TS1 1AA")
+    Address.objects.create(person=sister, line_1="1 High Street", postcode="TS1 1AA")
+    mum = make_person(given="Dawn", is_child=False)
+    Relationship.objects.create(person=mum, other=amy, kind="parent")
+    earlier = make_contact(worker, people=[amy])
+    earlier = actions.record_decision(actor=worker, contact=earlier, expected_version=1,
+                                      decision="referral", rationale="Neglect")
+    actions.authorise_decision(actor=manager, contact=earlier, expected_version=earlier.version)
+    contact = make_contact(worker, people=[amy])
+    text = _signed_in(client, worker).get(
+        reverse("frontdoor:contact", args=[contact.pk])).content.decode()
+    assert "Repeat contact within 12 months" in text
+    assert earlier.reference in text
+    assert "Child in need: referral" in text
+    assert "Cara Smith" in text and "Lives at the same address" in text
+    assert "Dawn Smith" in text and "Parent" in text
+    household_reads = AccessLog.objects.filter(what__startswith="household")
+    assert {e.person for e in household_reads} == {sister, mum}
+
+
+def test_a_restricted_child_is_not_shown_and_the_attempt_is_logged(client, make_staff):
+    worker = make_staff("front_door_practitioner")
+    secret = make_person(given="Secret", restricted=True)
+    contact = make_contact(worker, people=[secret])
+    text = _signed_in(client, worker).get(
+        reverse("frontdoor:contact", args=[contact.pk])).content.decode()
+    assert "Restricted record" in text and "Secret" not in text
+    assert AccessLog.objects.filter(person=secret, allowed=False).exists()
+
+
+def test_every_front_door_page_opens_for_a_practitioner(client, make_staff):
+    worker = make_staff("front_door_practitioner")
+    contact = make_contact(worker, people=[make_person()], unmatched=1, is_domestic_abuse=True)
+    actions.rate_contact(actor=worker, contact=contact, expected_version=None, rag="amber",
+                         reason="x")
+    check = actions.request_check(actor=worker, contact=contact, agency="police", question="?")
+    link = contact.child_links.filter(person__isnull=True).get()
+    _signed_in(client, worker)
+    for name, args in [
+        ("frontdoor:queue", []), ("frontdoor:new", []), ("frontdoor:contact", [contact.pk]),
+        ("frontdoor:rate", [contact.pk]), ("frontdoor:check", [contact.pk]),
+        ("frontdoor:check-reply", [contact.pk, check.pk]),
+        ("frontdoor:match", [contact.pk, link.pk]), ("frontdoor:decide", [contact.pk]),
+        ("frontdoor:triage", [contact.pk]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+def test_recording_a_contact_through_the_page_with_a_picked_and_an_unknown_child(
+    client, make_staff
+):
+    worker = make_staff("front_door_practitioner")
+    amy = make_person(given="Amy")
+    _signed_in(client, worker)
+    search = client.get(reverse("frontdoor:new"),
+                        {"search": "1", "given_name": "Amy", "family_name": "Smith"})
+    assert "Amy Smith" in search.content.decode()
+    response = client.post(reverse("frontdoor:new"), {
+        "picked": [amy.pk], "unknown": "1", "la_code": "806", "source": "2A",
+        "received_day": "2", "received_month": "11", "received_year": "2026",
+        "received_time": "09:15", "summary": "Bruise on arm", "consent": "given",
+        "child_1_given_name": "Ben", "child_1_family_name": "Smith", "action": "save",
+    })
+    assert response.status_code == 302
+    contact = Contact.objects.get()
+    assert [link.person for link in contact.child_links.order_by("pk")] == [amy, None]
+
+
+def test_a_contact_page_with_mistakes_lists_each_and_saves_nothing(client, make_staff):
+    worker = make_staff("front_door_practitioner")
+    response = _signed_in(client, worker).post(reverse("frontdoor:new"), {
+        "unknown": "1", "la_code": "806", "source": "", "received_day": "31",
+        "received_month": "2", "received_year": "2026", "received_time": "9am",
+        "summary": "", "consent": "unknown", "child_1_given_name": "", "action": "save",
+    })
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in text and "must be a real date" in text
+    assert not Contact.objects.exists()
+
+
+def test_a_stale_decision_is_refused_on_the_page_with_the_rationale_kept(client, make_staff):
+    worker = make_staff("front_door_practitioner")
+    colleague = make_staff("front_door_practitioner")
+    contact = make_contact(worker, people=[make_person()])
+    actions.rate_contact(actor=colleague, contact=contact, expected_version=1, rag="red",
+                         reason="Police called")
+    response = _signed_in(client, worker).post(reverse("frontdoor:decide", args=[contact.pk]), {
+        "version": "1", "decision": "nfa", "rationale": "My careful rationale",
+    })
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "changed by someone else" in text
+    assert "My careful rationale" in text
+    contact.refresh_from_db()
+    assert contact.decision == ""
+
+
+def test_matching_a_child_through_the_page(client, make_staff):
+    worker = make_staff("front_door_practitioner")
+    contact = make_contact(worker, unmatched=1)
+    link = contact.child_links.get()
+    amy = make_person(given="Child0", family="Unknown")
+    _signed_in(client, worker)
+    url = reverse("frontdoor:match", args=[contact.pk, link.pk])
+    assert "Child0 Unknown" in client.get(url).content.decode()
+    response = client.post(url, {"version": contact.version, "person": str(amy.pk)})
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.person == amy
