@@ -1,0 +1,411 @@
+"""Loading a child-level dataset into the operational store.
+
+``load_dataset`` reads a dataset folder (``dataset.io.read_dataset``, which checks every
+table first: a dataset with any problem loads nothing), then for each authority, in one
+transaction, bulk-creates what the store holds of it:
+
+- ``store.Authority`` and ``store.PopulationEstimate`` (``authorities``, ``population``);
+- ``people.Person`` for every child (``local_id`` is the ``child_id``), with a synthetic
+  name and NHS number, and the synthetic adults of each household
+  (``store.identities``), their addresses and relationships;
+- ``frontdoor.Contact`` (one per ``contact_id``) and a ``ContactChild`` per child named,
+  with a ``RagRating`` where the contact was rated;
+- ``casework.Referral`` and ``casework.EarlyHelpEpisode``.
+
+It is a migration of records made elsewhere, not a change a person makes: rows are
+created in bulk with no ``actor`` and no history version (the history starts with the
+first change someone makes in the service).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from django.db import models, transaction
+
+from childrenmatter.accounts.models import AccessLog
+from childrenmatter.casework.models import EarlyHelpEpisode, Referral
+from childrenmatter.clocks.rules import due_date
+from childrenmatter.dataset.io import read_dataset
+from childrenmatter.errors import UserError
+from childrenmatter.frontdoor.actions import information_due
+from childrenmatter.frontdoor.models import Contact, ContactChild, ContactStatus, RagRating
+from childrenmatter.people.keys import name_key, postcode_key
+from childrenmatter.people.models import Address, Person, Relationship, RelationshipKind
+from childrenmatter.store import identities
+from childrenmatter.store.models import Authority, PopulationEstimate
+
+LONDON = ZoneInfo("Europe/London")
+BATCH = 2_000
+# The tables the store holds; the rest of the dataset is for later issues.
+STORED_TABLES = (
+    "authorities", "population", "children", "contacts", "early_help_episodes", "referrals",
+)
+
+
+@dataclass
+class LoadReport:
+    la_code: str
+    skipped: bool = False
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+    def describe(self) -> str:
+        if self.skipped:
+            return f"{self.la_code}: already loaded from this dataset, left as it is"
+        counts = ", ".join(f"{name} {n:,}" for name, n in self.rows.items())
+        rate = self.total / self.seconds if self.seconds else 0
+        return (f"{self.la_code}: loaded {self.total:,} rows in {self.seconds:.1f} s "
+                f"({rate:,.0f} rows/s): {counts}")
+
+
+def dataset_digest(folder: Path) -> str:
+    """A digest of the dataset's stored tables, to tell whether a load would change anything."""
+    digest = hashlib.sha256()
+    for name in STORED_TABLES:
+        digest.update(name.encode())
+        digest.update((folder / f"{name}.parquet").read_bytes())
+    return digest.hexdigest()
+
+
+def load_dataset(
+    folder: str | Path,
+    *,
+    authorities: Sequence[str] | None = None,
+    replace: bool = False,
+    skip_unchanged: bool = False,
+    say: Callable[[str], None] = lambda message: None,
+) -> list[LoadReport]:
+    """Load the dataset in ``folder`` (the authorities named, or all) into the store.
+
+    An authority the store already holds is refused unless ``replace``; with
+    ``skip_unchanged`` too, one loaded from identical files is left alone.
+    """
+    folder = Path(folder)
+    tables = read_dataset(folder, STORED_TABLES)
+    in_dataset = tables["authorities"]["la_code"].to_list()
+    codes = list(dict.fromkeys(authorities)) if authorities else in_dataset
+    unknown = [code for code in codes if code not in in_dataset]
+    if unknown:
+        raise UserError(f"--authority {', '.join(unknown)}: not in the dataset at {folder} "
+                        f"(it holds {', '.join(in_dataset) or 'no authority'})")
+    digest = dataset_digest(folder)
+
+    # Check every authority before loading any, so a refusal leaves the store as it was.
+    held = [code for code in codes if _held(code)]
+    if held and not replace:
+        raise UserError(
+            f"the store already holds authority {', '.join(held)}: give --replace to "
+            "replace its records with the dataset's (or --authority for the others)")
+    for code in held:
+        reads = AccessLog.objects.filter(person__la_code=code).count()
+        if reads:
+            raise UserError(
+                f"authority {code} cannot be replaced: the access log records {reads:,} "
+                "reads of its people's records, and the access log is never deleted. "
+                "Load into a fresh store instead (make clean-var, then make demo)")
+
+    reports = []
+    for code in codes:
+        authority = Authority.objects.filter(la_code=code).first()
+        if skip_unchanged and authority is not None and authority.dataset_digest == digest:
+            report = LoadReport(code, skipped=True)
+        else:
+            frames = {name: frame.filter(pl.col("la_code") == code)
+                      for name, frame in tables.items()}
+            started = time.perf_counter()
+            with transaction.atomic():
+                if code in held:
+                    delete_authority(code)
+                rows = _load_authority(code, frames, folder=folder, digest=digest)
+            report = LoadReport(code, rows=rows, seconds=time.perf_counter() - started)
+        say(report.describe())
+        reports.append(report)
+    return reports
+
+
+def _held(la_code: str) -> bool:
+    return (Authority.objects.filter(la_code=la_code).exists()
+            or Person.objects.filter(la_code=la_code).exists()
+            or Contact.objects.filter(la_code=la_code).exists())
+
+
+# --- Replacing ---------------------------------------------------------------------------
+
+
+def delete_authority(la_code: str) -> None:
+    """Delete everything the store holds for ``la_code``, the rows that point at it first."""
+    for model in (Referral, EarlyHelpEpisode, Contact, Person, PopulationEstimate, Authority):
+        _delete(model.objects.filter(la_code=la_code))
+
+
+def _delete(queryset: models.QuerySet) -> None:
+    """Delete ``queryset`` after every row that refers to it (however it is protected), and
+    the history of each, so that no history row is left to attach to a reused id."""
+    model = queryset.model
+    for relation in model._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete
+                and (relation.one_to_many or relation.one_to_one)):
+            continue
+        if relation.on_delete is models.DO_NOTHING:  # history rows: handled below
+            continue
+        related = relation.related_model
+        name = relation.field.name
+        if related is model:  # a record merged into another of the same authority
+            related.objects.filter(**{f"{name}__in": queryset}).update(**{name: None})
+            continue
+        _delete(related._default_manager.filter(**{f"{name}__in": queryset}))
+    history = getattr(model, "history", None)
+    if history is not None:
+        history.model.objects.filter(id__in=queryset.values("pk")).delete()
+    queryset.delete()
+
+
+# --- Loading -------------------------------------------------------------------------------
+
+
+def _load_authority(code: str, frames: dict[str, pl.DataFrame], *, folder: Path, digest: str
+                    ) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    authority = frames["authorities"].row(0, named=True)
+    Authority.objects.create(
+        la_code=code,
+        la_name=authority["la_name"],
+        region=authority["region"] or "",
+        statistical_neighbours=authority["statistical_neighbours"],
+        period_start=authority["period_start"],
+        period_end=authority["period_end"],
+        loaded_from=str(folder.resolve())[:500],
+        dataset_digest=digest,
+    )
+    rows["authorities"] = 1
+    rows["population"] = len(PopulationEstimate.objects.bulk_create(
+        (PopulationEstimate(la_code=code, year=r["year"], population_0_17=r["population_0_17"])
+         for r in frames["population"].iter_rows(named=True)), batch_size=BATCH))
+    rows.update(_load_people(code, authority["la_name"], frames))
+    person_ids = dict(Person.objects.filter(la_code=code).values_list("local_id", "id"))
+    rows.update(_load_contacts(code, frames["contacts"], person_ids))
+    contact_ids = dict(Contact.objects.filter(la_code=code).values_list("reference", "id"))
+    rows.update(_load_casework(code, frames, person_ids, contact_ids))
+    return rows
+
+
+def _load_people(code: str, la_name: str, frames: dict[str, pl.DataFrame]) -> dict[str, int]:
+    children = frames["children"]
+    facts = [identities.ChildFacts(*r) for r in children.select(
+        "child_id", "sex", "date_of_birth", "expected_date_of_birth").iter_rows()]
+    named_together = (
+        frames["contacts"].group_by("contact_id").agg(pl.col("child_id"))
+        .filter(pl.col("child_id").list.len() > 1)["child_id"].to_list()
+    )
+    names, households = identities.make_identities(code, la_name, facts, named_together)
+    postcodes = {h.key: h.postcode for h in households}
+
+    people = []
+    for r in children.iter_rows(named=True):
+        name = names[r["child_id"]]
+        people.append(Person(
+            la_code=code,
+            local_id=r["child_id"],
+            is_child=True,
+            given_name=name.given_name,
+            family_name=name.family_name,
+            date_of_birth=r["date_of_birth"],
+            expected_date_of_birth=r["expected_date_of_birth"],
+            sex=r["sex"],
+            ethnicity=r["ethnicity"],
+            nhs_number=name.nhs_number,
+            upn=r["upn"] or "",
+            date_of_death=r["date_of_death"],
+            disabilities=r["disabilities"] or [],
+            uasc=r["uasc"],
+            uasc_ceased_date=r["uasc_ceased_date"],
+            **search_keys(name.given_name, name.family_name, postcodes[name.household]),
+        ))
+    for household in households:
+        for adult in household.adults:
+            people.append(Person(
+                la_code=code,
+                local_id=adult.local_id,
+                is_child=False,
+                given_name=adult.given_name,
+                family_name=adult.family_name,
+                date_of_birth=adult.date_of_birth,
+                sex=adult.sex,
+                nhs_number=adult.nhs_number,
+                **search_keys(adult.given_name, adult.family_name, household.postcode),
+            ))
+    Person.objects.bulk_create(people, batch_size=BATCH)
+    ids = dict(Person.objects.filter(la_code=code).values_list("local_id", "id"))
+
+    addresses = []
+    relationships = []
+    for household in households:
+        members = household.child_ids + [a.local_id for a in household.adults]
+        for local_id in members:
+            addresses.append(Address(
+                person_id=ids[local_id], line_1=household.line_1, town=household.town,
+                postcode=household.postcode, start_date=household.moved_in,
+            ))
+        for adult in household.adults:
+            for child_id in household.child_ids:
+                relationships.append(Relationship(
+                    person_id=ids[adult.local_id], other_id=ids[child_id], kind=adult.kind,
+                    start_date=None if adult.kind == RelationshipKind.PARENT
+                    else household.moved_in,
+                ))
+        for child_id in household.child_ids:
+            for sibling in household.child_ids:
+                if sibling != child_id:
+                    relationships.append(Relationship(
+                        person_id=ids[child_id], other_id=ids[sibling],
+                        kind=RelationshipKind.SIBLING,
+                    ))
+    Address.objects.bulk_create(addresses, batch_size=BATCH)
+    Relationship.objects.bulk_create(relationships, batch_size=BATCH)
+    return {"children": children.height, "adults": len(people) - children.height,
+            "addresses": len(addresses), "relationships": len(relationships)}
+
+
+def search_keys(given_name: str, family_name: str, postcode: str) -> dict[str, str]:
+    """The search keys ``people.actions`` keeps on a person, from ``people.keys``."""
+    return {"given_key": name_key(given_name), "family_key": name_key(family_name),
+            "postcode_key": postcode_key(postcode)}
+
+
+def aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """A dataset's local (Europe/London) wall-clock time as an aware datetime."""
+    return None if moment is None else moment.replace(tzinfo=LONDON)
+
+
+_SUMMARIES = {
+    "1": "A relative got in touch, worried about the care the {who} {are} getting at home.",
+    "2": "The school raised concerns about the {who}'s attendance and presentation.",
+    "3": "A health professional reported concerns about the {who}'s health and care.",
+    "4": "Housing reported concerns about the conditions the {who} {are} living in.",
+    "5": "Another council service shared concerns about the {who}.",
+    "6": "Police shared concerns about the {who} after attending the family home.",
+    "7": "A legal agency shared information about the {who}'s family.",
+    "8": "A voluntary organisation shared concerns about the {who}.",
+    "9": "An anonymous caller reported concerns about the {who}.",
+    "10": "Concerns were reported about the {who}.",
+}
+
+
+def summary(source: str, domestic_abuse: bool, children: int) -> str:
+    """A short synthetic sentence in place of what the referrer said (the dataset has none)."""
+    who, are = ("children", "are") if children > 1 else ("child", "is")
+    if domestic_abuse:
+        return (f"Police notification of a domestic abuse incident at the home; the {who} "
+                f"{are} said to live there.")
+    group = source if source in ("9", "10") else source[0]
+    return _SUMMARIES.get(group, _SUMMARIES["10"]).format(who=who, are=are)
+
+
+def _load_contacts(code: str, contacts: pl.DataFrame, person_ids: dict[str, int]
+                   ) -> dict[str, int]:
+    grouped = contacts.sort("contact_id", "child_id").group_by("contact_id", maintain_order=True)
+    made = []
+    for (reference,), rows in grouped:
+        first = rows.row(0, named=True)
+        received = aware(first["contact_datetime"])
+        decided = aware(first["decision_datetime"])
+        rag = first["rag"] or ""
+        outcome = first["outcome"] or ""
+        if outcome:
+            status = ContactStatus.DECIDED
+        elif rag:
+            status = ContactStatus.SCREENING
+        else:
+            status = ContactStatus.AWAITING_SCREENING
+        made.append(Contact(
+            la_code=code,
+            reference=reference,
+            received_at=received,
+            source=first["source"],
+            summary=summary(first["source"], first["domestic_abuse"], rows.height),
+            is_domestic_abuse=first["domestic_abuse"],
+            status=status,
+            rag=rag,
+            information_due_at=information_due(rag, received) if rag else None,
+            decision=outcome,
+            decided_at=decided,
+            created_at=received,
+        ))
+    Contact.objects.bulk_create(made, batch_size=BATCH)
+    contact_ids = dict(Contact.objects.filter(la_code=code).values_list("reference", "id"))
+
+    links = [
+        ContactChild(contact_id=contact_ids[reference], person_id=person_ids[child_id])
+        for reference, child_id in contacts.select("contact_id", "child_id").iter_rows()
+    ]
+    ContactChild.objects.bulk_create(links, batch_size=BATCH)
+    ratings = [
+        RagRating(contact_id=contact_ids[c.reference], rag=c.rag,
+                  reason="Rated at screening (loaded from the dataset).",
+                  rated_at=c.received_at, information_due_at=c.information_due_at)
+        for c in made if c.rag
+    ]
+    RagRating.objects.bulk_create(ratings, batch_size=BATCH)
+    return {"contacts": len(made), "contact_children": len(links), "rag_ratings": len(ratings)}
+
+
+def _load_casework(code: str, frames: dict[str, pl.DataFrame], person_ids: dict[str, int],
+                   contact_ids: dict[str, int]) -> dict[str, int]:
+    def contact(reference: str | None) -> int | None:
+        return None if reference is None else contact_ids[reference]
+
+    referrals = [
+        Referral(
+            la_code=code,
+            reference=r["referral_id"],
+            person_id=person_ids[r["child_id"]],
+            contact_id=contact(r["contact_id"]),
+            referral_date=r["referral_date"],
+            referral_source=r["referral_source"],
+            primary_need=r["primary_need"] or "",
+            referral_nfa=r["referral_nfa"],
+            assessment_due=_assessment_due(r["referral_date"]),
+            closure_date=r["closure_date"],
+            closure_reason=r["closure_reason"] or "",
+        )
+        for r in frames["referrals"].iter_rows(named=True)
+    ]
+    Referral.objects.bulk_create(referrals, batch_size=BATCH)
+    episodes = [
+        EarlyHelpEpisode(
+            la_code=code,
+            reference=r["early_help_id"],
+            person_id=person_ids[r["child_id"]],
+            contact_id=contact(r["contact_id"]),
+            start_date=r["start_date"],
+            end_date=r["end_date"],
+            end_reason=r["end_reason"] or "",
+            lead_agency=r["lead_agency"] or "",
+        )
+        for r in frames["early_help_episodes"].iter_rows(named=True)
+    ]
+    EarlyHelpEpisode.objects.bulk_create(episodes, batch_size=BATCH)
+    return {"referrals": len(referrals), "early_help_episodes": len(episodes)}
+
+
+_due_cache: dict[dt.date, dt.date] = {}
+
+
+def _assessment_due(referral_date: dt.date) -> dt.date:
+    # Many referrals share a date; the working-day arithmetic need only run once for each.
+    if referral_date not in _due_cache:
+        _due_cache[referral_date] = due_date("assessment", referral_date)
+    return _due_cache[referral_date]
+

@@ -1,0 +1,166 @@
+"""Extracting what was loaded gives back the same tables: the store keeps the dataset whole."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from store_builders import (
+    STORED,
+    assert_same_tables,
+    contact_rows,
+    early_help,
+    with_contacts,
+    write,
+)
+
+from childrenmatter.dataset.codes import codes_for, collection_year
+from childrenmatter.dataset.io import read_dataset
+from childrenmatter.dataset.schema import TABLES
+from childrenmatter.store.extract import extract_dataset, extract_tables
+from childrenmatter.store.load import delete_authority, load_dataset
+from conftest import HARTLEPOOL, MIDDLESBROUGH, small_dataset_tables
+
+pytestmark = pytest.mark.django_db
+
+
+def small_with_contacts() -> dict[str, pl.DataFrame]:
+    """The small dataset with a sibling group, a domestic abuse notification, an undecided
+    contact, one around the autumn clock change, and the early help one led to."""
+    m = MIDDLESBROUGH
+    rows = (
+        contact_rows(m, "K1", ["A", "B"], datetime(2018, 4, 30, 9, 15), outcome="referral",
+                     decided=datetime(2018, 5, 1, 10, 0), rag="amber")
+        + contact_rows(m, "K2", ["C"], datetime(2018, 8, 31, 23, 59, 59, 123456), source="6",
+                       domestic_abuse=True, rag="red", outcome="strategy_discussion",
+                       decided=datetime(2018, 9, 1, 1, 0))
+        + contact_rows(m, "K3", ["D"], datetime(2018, 10, 28, 1, 30), rag=None)
+        + contact_rows(m, "K4", ["E"], datetime(2018, 3, 1, 12, 0), outcome="early_help",
+                       decided=datetime(2018, 3, 2, 12, 0))
+        + contact_rows(HARTLEPOOL, "K1", ["A"], datetime(2017, 12, 29, 16, 0),
+                       outcome="nfa", decided=datetime(2017, 12, 29, 17, 0), source="1A")
+    )
+    tables = with_contacts(small_dataset_tables(), rows)
+    tables["early_help_episodes"] = pl.DataFrame(
+        [early_help(m, "E1", "E", date(2018, 3, 5), "K4"),
+         early_help(m, "E2", "F", date(2017, 6, 1))],
+        schema=TABLES["early_help_episodes"].polars_schema,
+    )
+    return tables
+
+
+def test_extracting_the_loaded_small_dataset_gives_back_the_same_tables(tmp_path):
+    original = small_dataset_tables()
+    load_dataset(write(original, tmp_path / "in"))
+
+    extract_dataset(tmp_path / "out")
+
+    assert_same_tables(read_dataset(tmp_path / "out"), read_dataset(tmp_path / "in"))
+
+
+def test_contacts_siblings_and_early_help_come_back_as_they_went_in(tmp_path):
+    original = small_with_contacts()
+    load_dataset(write(original, tmp_path / "in"))
+
+    extracted = extract_tables()
+
+    assert_same_tables(extracted, original)
+    siblings = extracted["contacts"].filter(pl.col("la_code") == MIDDLESBROUGH,
+                                            pl.col("contact_id") == "K1")
+    assert siblings["child_id"].to_list() == ["A", "B"]
+
+
+def test_the_tables_the_store_does_not_hold_yet_are_written_empty_with_their_columns(tmp_path):
+    load_dataset(write(small_dataset_tables(), tmp_path / "in"))
+
+    written = read_dataset(extract_dataset(tmp_path / "out") and tmp_path / "out")
+
+    assert set(written) == set(TABLES)
+    for name in set(TABLES) - set(STORED):
+        assert written[name].height == 0, name
+        assert written[name].schema == TABLES[name].empty().schema, name
+
+
+def test_one_authority_can_be_extracted_on_its_own(tmp_path):
+    load_dataset(write(small_with_contacts(), tmp_path / "in"))
+
+    extracted = extract_tables([HARTLEPOOL])
+
+    for name in STORED:
+        assert set(extracted[name]["la_code"].to_list()) <= {HARTLEPOOL}, name
+    assert extracted["children"]["child_id"].to_list() == ["A"]
+    assert extracted["contacts"]["contact_id"].to_list() == ["K1"]
+
+
+# --- Hypothesis: any valid contacts survive the round trip ---------------------------------
+
+LONDON = ZoneInfo("Europe/London")
+CHILDREN = list("ABCDEFG")
+OUTCOMES = sorted(codes_for("contact_outcome"))
+
+
+def _exists_in_london(moment: datetime) -> bool:
+    # The hour skipped when the clocks go forward never happened: no contact is received then.
+    utc = moment.replace(tzinfo=LONDON).astimezone(ZoneInfo("UTC"))
+    return utc.astimezone(LONDON).replace(tzinfo=None) == moment
+
+
+moments = st.datetimes(min_value=datetime(2016, 4, 1), max_value=datetime(2018, 12, 20)
+                       ).filter(_exists_in_london)
+
+
+@st.composite
+def a_contact(draw, number: int) -> list[dict]:
+    received = draw(moments)
+    children = draw(st.lists(st.sampled_from(CHILDREN), min_size=1, max_size=3, unique=True))
+    year = collection_year(received.date())
+    source = draw(st.sampled_from(sorted(codes_for("referral_source", year))))
+    decided = draw(st.one_of(st.none(), st.timedeltas(timedelta(0), timedelta(days=10))))
+    decided_at = None if decided is None else received + decided
+    if decided_at is not None and not _exists_in_london(decided_at):
+        decided_at = None
+    return contact_rows(
+        MIDDLESBROUGH, f"K{number:05d}", children, received,
+        source=source,
+        domestic_abuse=draw(st.booleans()),
+        rag=draw(st.one_of(st.none(), st.sampled_from(["red", "amber", "green"]))),
+        decided=decided_at,
+        outcome=None if decided_at is None else draw(st.sampled_from(OUTCOMES)),
+    )
+
+
+@st.composite
+def contacts(draw) -> list[dict]:
+    count = draw(st.integers(min_value=0, max_value=8))
+    return [row for number in range(count) for row in draw(a_contact(number))]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(rows=contacts())
+def test_any_valid_contacts_come_back_from_the_store_unchanged(tmp_path_factory, rows):
+    original = with_contacts(small_dataset_tables(), rows)
+    folder = write(original, tmp_path_factory.mktemp("in") / "dataset")
+    for code in (MIDDLESBROUGH, HARTLEPOOL):
+        delete_authority(code)  # each example starts from an empty store
+
+    load_dataset(folder)
+
+    assert_same_tables(extract_tables(), read_dataset(folder))
+
+
+# --- A whole simulated authority -----------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)
+def test_a_loaded_simulated_middlesbrough_extracts_to_the_same_tables(middlesbrough, tmp_path):
+    load_dataset(middlesbrough)
+
+    extract_dataset(tmp_path / "out")
+
+    assert_same_tables(read_dataset(tmp_path / "out", STORED), read_dataset(middlesbrough, STORED))
