@@ -67,8 +67,9 @@ def test_a_reference_that_does_not_exist_is_not_found_either(as_partner, school_
 def test_a_contact_the_front_door_recorded_itself_is_not_shown_to_the_partner(
     as_partner, school_token, make_staff
 ):
-    from childrenmatter.frontdoor.actions import ReportedChild, record_contact
     from django.utils import timezone
+
+    from childrenmatter.frontdoor.actions import ReportedChild, record_contact
 
     practitioner = make_staff("front_door_practitioner")
     recorded = record_contact(
@@ -89,7 +90,8 @@ def test_a_contact_the_front_door_recorded_itself_is_not_shown_to_the_partner(
         (ContactStatus.DECIDED, Decision.STRATEGY_DISCUSSION,
          "decided: referred to children's social care"),
         (ContactStatus.DECIDED, Decision.EARLY_HELP, "decided: early help offered"),
-        (ContactStatus.DECIDED, Decision.NFA, "decided: no further action by children's social care"),
+        (ContactStatus.DECIDED, Decision.NFA,
+         "decided: no further action by children's social care"),
     ],
 )
 def test_the_status_is_told_in_words_a_partner_may_know(

@@ -88,7 +88,8 @@ class ReferralForm(forms.Form):
             for name in ("referrer_name", "referrer_role", "referrer_phone", "referrer_email",
                          "what_happened", "concerns", "consent_note")
         }
-        payload["consent"] = cleaned.get("consent") or None
+        if cleaned.get("consent"):  # left out when blank, so it is "missing", as in the API
+            payload["consent"] = cleaned["consent"]
         payload["is_domestic_abuse"] = bool(cleaned.get("is_domestic_abuse"))
         payload["children"] = []
         date_errors = {}
