@@ -103,6 +103,14 @@ class Person(models.Model):
             models.Index(fields=["la_code", "date_of_birth"], name="person_dob"),
             models.Index(fields=["la_code", "postcode_key"], name="person_postcode"),
             models.Index(fields=["nhs_number"], name="person_nhs_number"),
+            # Search blocks (people.search): both name keys, or one with a date range.
+            models.Index(fields=["la_code", "family_key", "given_key"], name="person_names"),
+            models.Index(
+                fields=["la_code", "family_key", "date_of_birth"], name="person_family_dob"
+            ),
+            models.Index(
+                fields=["la_code", "given_key", "date_of_birth"], name="person_given_dob"
+            ),
         ]
 
     def __str__(self) -> str:

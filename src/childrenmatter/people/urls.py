@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from childrenmatter.people import views
 
 app_name = "people"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("new/", views.new, name="new"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<int:pair_id>/", views.decide_duplicate, name="decide"),
+    path("merges/", views.merges, name="merges"),
+    path("merges/<int:merge_id>/undo/", views.undo, name="undo"),
+    path("<int:person_id>/", views.person, name="person"),
+    path("<int:person_id>/edit/", views.edit, name="edit"),
+    path("<int:person_id>/versions/", views.versions, name="versions"),
+]
