@@ -168,8 +168,10 @@ def _delete(queryset: models.QuerySet) -> None:
         _delete(related._default_manager.filter(**{f"{name}__in": queryset}))
     history = getattr(model, "history", None)
     if history is not None:
-        history.model.objects.filter(id__in=queryset.values("pk")).delete()
-    queryset.delete()
+        history.model.objects.filter(id__in=queryset.values("pk"))._raw_delete(queryset.db)
+    # One DELETE statement, without loading each row to send it signals: simple_history's
+    # signal would otherwise write a "deleted" history row for every one.
+    queryset._raw_delete(queryset.db)
 
 
 # --- Loading -------------------------------------------------------------------------------
