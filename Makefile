@@ -30,7 +30,7 @@ help: ## List the targets and what each does
 	@echo "Children Matter. Quick start: 'make demo' (see it), 'make test' (check it)."
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-demo: $(VENV)/.installed $(CSS) ## Set up, make the synthetic authority, and serve it at http://127.0.0.1:8000
+demo: $(VENV)/.installed $(CSS) ## Set up, make the synthetic authority, load it into the store, serve it at http://127.0.0.1:8000
 	@$(BIN)/childrenmatter manage migrate --no-input -v 0
 	if [ -d "$(DATASET)" ]; then
 	  echo "Using the dataset already in $(DATASET) (delete the folder to make a new one)"
@@ -38,6 +38,10 @@ demo: $(VENV)/.installed $(CSS) ## Set up, make the synthetic authority, and ser
 	  echo "Simulating $(PRESET) into $(DATASET) ..."
 	  $(BIN)/childrenmatter simulate --preset $(PRESET) --out $(DATASET)
 	fi
+	# The store: the dataset's people and contacts (skipped when loaded from the same files
+	# already), then fresh contacts dated today so the front door queue has live clocks.
+	$(BIN)/childrenmatter load --dataset $(DATASET) --replace --skip-unchanged
+	$(BIN)/childrenmatter demo-front-door --authority 806 --url http://127.0.0.1:$(PORT)/
 	$(BIN)/childrenmatter demo-user --username demo --authority 806 --url http://127.0.0.1:$(PORT)/
 	export CHILDRENMATTER_DEBUG=$${CHILDRENMATTER_DEBUG:-1} CHILDRENMATTER_DATASET=$(DATASET)
 	exec $(BIN)/childrenmatter serve --host 127.0.0.1 --port $(PORT)
