@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from childrenmatter.accounts.models import StaffMembership
+from childrenmatter.accounts.permissions import Permission, role_can
 from childrenmatter.dataset.io import DatasetError
 from childrenmatter.insight.stock import stock_indicators
 from childrenmatter.web import presenters
@@ -28,12 +29,25 @@ def _get_membership_for_user(request: HttpRequest, la_code: str | None) -> Staff
     return membership
 
 
+def _start_page_without_figures(request: HttpRequest) -> HttpResponse:
+    """The first part of the service the user may use, for someone the figures are not for."""
+    from childrenmatter.web.navigation import main_navigation
+
+    items = [item for item in main_navigation(request) if item["href"] != request.path]
+    if not items:
+        return render(request, "web/no_authority.html", status=403)
+    return redirect(items[0]["href"])
+
+
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     membership = _get_membership_for_user(request, request.GET.get("authority"))
     if membership is None:
         return render(request, "web/no_authority.html", status=403)
+    if not role_can(membership.role, Permission.VIEW_FIGURES):
+        # A partner or a system administrator: not the figures, but where they work.
+        return _start_page_without_figures(request)
     la_code = membership.la_code
     context: dict = {
         "la_code": la_code,
