@@ -96,7 +96,7 @@ def not_signed_in(request: HttpRequest, error: AuthenticationError) -> HttpRespo
 
 @api.post(
     "/referrals",
-    response={201: ReferralOut, 422: Invalid},
+    response={201: ReferralOut, 400: Message, 401: Message, 422: Invalid},
     summary="Send a multi-agency referral",
     tags=["referrals"],
 )
@@ -114,7 +114,7 @@ def send_referral(request: HttpRequest, payload: ReferralIn):
 
 @api.get(
     "/referrals",
-    response=list[ReferralOut],
+    response={200: list[ReferralOut], 401: Message},
     summary="Your organisation's referrals and their status",
     tags=["referrals"],
 )
@@ -125,7 +125,7 @@ def list_referrals(request: HttpRequest):
 
 @api.get(
     "/referrals/{reference}",
-    response={200: ReferralOut, 404: Message},
+    response={200: ReferralOut, 401: Message, 404: Message},
     summary="One of your organisation's referrals",
     tags=["referrals"],
 )
