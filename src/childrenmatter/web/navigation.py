@@ -23,7 +23,8 @@ ITEMS = (
 
 
 def main_navigation(request) -> list[dict]:
-    user = getattr(request, "user", None)
+    # A server error page is rendered with no request at all (Jinja's Undefined is falsy).
+    user = getattr(request, "user", None) if request else None
     if user is None or not user.is_authenticated:
         return []
     items = []
