@@ -93,3 +93,15 @@ def test_an_administrator_of_another_authority_may_not_issue_or_revoke(school, m
 def test_a_token_needs_a_name(school):
     with pytest.raises(ValidationError, match="what the token is for"):
         issue_token(actor=None, partner_organisation=school, name="  ")
+
+
+@pytest.mark.parametrize("role", ["partner", "team_manager", "system_administrator"])
+def test_a_signed_in_session_is_not_a_token(client, school, siblings, make_staff, role):
+    # The API answers to tokens only: a browser session (and its cookies, which another
+    # site could make a browser send) never reads or sends referrals through it.
+    extra = {"partner_organisation": school} if role == "partner" else {}
+    client.force_login(make_staff(role, **extra))
+    assert client.get("/api/referrals").status_code == 401
+    response = client.post("/api/referrals", siblings, content_type="application/json")
+    assert response.status_code == 401
+    assert not Contact.objects.exists()
