@@ -260,6 +260,10 @@ class Writer:
         rag = pick(rng, {"red": 0.12, "amber": 0.33, "green": 0.55}, n)
         hours = rng.integers(8, 18, n) * 3600 + rng.integers(0, 3600, n)
         dec_hours = np.clip(hours + rng.integers(1800, 6 * 3600, n), 0, 86399)
+        # A sibling's row shares its contact's rating and times: one contact, received and
+        # decided once (the store holds one contact per contact_id).
+        first = np.concatenate([np.arange(n_ref + n_other), n_ref + np.flatnonzero(siblings)])
+        rag, hours, dec_hours = rag[first], hours[first], dec_hours[first]
         keep = (rec >= self.visible_from) & (dec <= self.end)
         self.contact_of_journey = np.where(keep[:n_ref], np.arange(n_ref), NONE)
         frame = self.frame({
