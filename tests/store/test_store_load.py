@@ -234,3 +234,15 @@ def test_period_dates_come_back_as_dates(dataset):
 
     assert authority.period_start == date(2017, 4, 1)
     assert authority.statistical_neighbours == [HARTLEPOOL]
+
+
+def test_a_contact_whose_children_disagree_about_when_it_was_received_loads_nothing(tmp_path,
+                                                                                    capsys):
+    rows = contact_rows(MIDDLESBROUGH, "K1", ["A"], datetime(2018, 4, 30, 9, 15))
+    rows += contact_rows(MIDDLESBROUGH, "K1", ["B"], datetime(2018, 4, 30, 11, 0))
+    bad = write(with_contacts(small_dataset_tables(), rows), tmp_path / "bad")
+
+    assert main(["load", "--dataset", str(bad)]) == 2
+
+    assert "806 K1 (contact_datetime)" in capsys.readouterr().err
+    assert set(store_counts().values()) == {0}

@@ -100,6 +100,7 @@ def load_dataset(
     if unknown:
         raise UserError(f"--authority {', '.join(unknown)}: not in the dataset at {folder} "
                         f"(it holds {', '.join(in_dataset) or 'no authority'})")
+    _check_one_contact_per_contact_id(tables["contacts"])
     digest = dataset_digest(folder)
 
     # Check every authority before loading any, so a refusal leaves the store as it was.
@@ -133,6 +134,34 @@ def load_dataset(
         say(report.describe())
         reports.append(report)
     return reports
+
+
+CONTACT_COLUMNS = ("contact_datetime", "source", "domestic_abuse", "rag", "decision_datetime",
+                   "outcome")
+
+
+def _check_one_contact_per_contact_id(contacts: pl.DataFrame) -> None:
+    """Refuse contacts whose rows (one per child) disagree about the contact itself.
+
+    The store holds one contact per ``contact_id``, received, rated and decided once, about
+    one or more children; rows that disagree cannot be held without losing one of them.
+    """
+    disagree = (
+        contacts.group_by("la_code", "contact_id")
+        .agg(pl.col(c).n_unique().alias(c) for c in CONTACT_COLUMNS)
+        .unpivot(index=["la_code", "contact_id"], variable_name="column", value_name="values")
+        .filter(pl.col("values") > 1)
+        .sort("la_code", "contact_id", "column")
+    )
+    if disagree.height:
+        examples = "; ".join(f"{r['la_code']} {r['contact_id']} ({r['column']})"
+                             for r in disagree.head(3).iter_rows(named=True))
+        raise UserError(
+            f"contacts: {disagree['contact_id'].n_unique():,} contacts name several children "
+            f"with different details of the contact itself, as in {examples}. A contact is "
+            "received, rated and decided once for all its children: give its rows the same "
+            f"{', '.join(CONTACT_COLUMNS)} (a dataset simulated before this rule: simulate "
+            "it again)")
 
 
 def _held(la_code: str) -> bool:
