@@ -154,3 +154,24 @@ def test_the_navigation_offers_a_partner_the_form_and_their_referrals(client, ds
     client.force_login(dsl)
     page = client.get("/partners/referrals/").content.decode()
     assert 'href="/partners/refer/"' in page and "Your referrals" in page
+
+
+def test_removing_a_child_keeps_the_others_as_typed(client, dsl):
+    client.force_login(dsl)
+    data = form_for_siblings(children="3", child_3_given_name="Cara", child_3_family_name="Walker",
+                             action="remove-child-2")
+    page = client.post("/partners/refer/", data).content.decode()
+    assert 'name="child_3_given_name"' not in page and "Child 2" in page
+    assert 'id="child_2_given_name" name="child_2_given_name" type="text" value="Cara"' in page
+    assert 'value="Amy"' in page and 'value="Ben"' not in page
+    assert not Contact.objects.exists()
+
+
+def test_pressing_enter_in_a_field_adds_a_child_rather_than_removing_one(client, dsl):
+    # A browser sends the form's first button when Enter is pressed in a field.
+    client.force_login(dsl)
+    page = client.post("/partners/refer/", form_for_siblings(action="add-child")).content.decode()
+    form = page[page.index('<form method="post" action="/partners/refer/"'):]
+    first_button = form[form.index("<button"):form.index("</button>")]
+    assert 'value="add-child"' in first_button
+    assert 'value="remove-child-1"' in form

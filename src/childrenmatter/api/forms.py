@@ -40,6 +40,22 @@ def children_in(data) -> int:
     return min(max(count, 1), MAX_CHILDREN)
 
 
+def without_child(data, number: int) -> dict:
+    """The posted form's values with child ``number`` taken out and those after moved up."""
+    count = children_in(data)
+    kept = {key: value for key, value in data.items() if not key.startswith("child_")}
+    names = (*CHILD_FIELDS, *(f"dob_{part}" for part in DATE_PARTS))
+    to = 1
+    for source in range(1, count + 1):
+        if source == number:
+            continue
+        for name in names:
+            kept[child_field(to, name)] = data.get(child_field(source, name), "")
+        to += 1
+    kept["children"] = str(max(to - 1, 1))
+    return kept
+
+
 class ReferralForm(forms.Form):
     referrer_name = forms.CharField(required=False)
     referrer_role = forms.CharField(required=False)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from childrenmatter.accounts.models import Role, StaffMembership
 from childrenmatter.accounts.permissions import Permission, role_can
 from childrenmatter.api import actions, queries
-from childrenmatter.api.forms import CONSENT_CHOICES, ReferralForm, children_in
+from childrenmatter.api.forms import CONSENT_CHOICES, ReferralForm, children_in, without_child
 from childrenmatter.api.schemas import MAX_CHILDREN, action_errors
 
 
@@ -50,6 +50,10 @@ def refer(request: HttpRequest) -> HttpResponse:
         # Back to the form with one more child, keeping what was typed; nothing checked yet.
         count = min(children_in(request.POST) + 1, MAX_CHILDREN)
         form = ReferralForm(initial=request.POST.dict(), children=count)
+    elif request.POST.get("action", "").startswith("remove-child-"):
+        number = request.POST["action"].removeprefix("remove-child-")
+        kept = without_child(request.POST.dict(), int(number) if number.isdigit() else 0)
+        form = ReferralForm(initial=kept, children=children_in(kept))
     else:
         form = ReferralForm(request.POST, children=children_in(request.POST))
         if form.is_valid():
