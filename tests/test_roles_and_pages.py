@@ -162,20 +162,26 @@ API: dict[str, Endpoint] = {
 }
 
 
-def url_names() -> list[str]:
-    """Every named URL pattern of the project, with its namespaces, and any unnamed ones."""
-    names = []
+def url_routes() -> dict[str, str]:
+    """Every URL pattern of the project by name (with its namespaces): its route."""
+    routes = {}
 
-    def walk(patterns, namespaces):
+    def walk(patterns, namespaces, prefix):
         for pattern in patterns:
+            route = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
                 inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
-                walk(pattern.url_patterns, inner)
+                walk(pattern.url_patterns, inner, route)
             elif isinstance(pattern, URLPattern):
-                names.append(":".join((*namespaces, pattern.name or f"<unnamed {pattern}>")))
+                name = pattern.name or f"<unnamed {route}>"
+                routes[":".join((*namespaces, name))] = route
 
-    walk(get_resolver().url_patterns, ())
-    return sorted(set(names))
+    walk(get_resolver().url_patterns, (), "")
+    return routes
+
+
+def url_names() -> list[str]:
+    return sorted(url_routes())
 
 
 def test_every_page_and_endpoint_says_who_may_see_it():
@@ -216,6 +222,13 @@ def world(make_staff, small_dataset):
                                                 la_code="806")
     people = {role: make_staff(role.value, partner_organisation=school)
               if role == Role.PARTNER else make_staff(role.value) for role in Role}
+    # The same roles at Hartlepool (805), the partner at a Hartlepool school.
+    hartlepool_school = PartnerOrganisation.objects.create(name="Hart Primary", kind="school",
+                                                           la_code="805")
+    outsiders = {role: make_staff(role.value, la_code="805",
+                                  partner_organisation=hartlepool_school)
+                 if role == Role.PARTNER else make_staff(role.value, la_code="805")
+                 for role in Role}
     child = Person.objects.create(la_code="806", local_id="C1", given_name="Amy",
                                   family_name="Hart")
     twin = Person.objects.create(la_code="806", local_id="C2", given_name="Amy",
@@ -244,9 +257,11 @@ def world(make_staff, small_dataset):
                                       partner_organisation=school)
     ContactChild.objects.create(contact=referral, reported_given_name="Cara",
                                 reported_family_name="Hart")
-    return {"people": people, "child": child, "contact": contact, "link": link,
+    return {"people": people, "outsiders": outsiders, "child": child, "contact": contact,
+            "link": link,
             "check": check, "notification": notification, "pair": pair, "merge": merge,
-            "referral": referral, "school": school}
+            "referral": referral, "school": school,
+            "hartlepool_school": hartlepool_school}
 
 
 def _problem(name, who, method, path, status, expected) -> str:
@@ -300,6 +315,22 @@ def test_who_may_see_and_change_each_page(name, world, client):
                 problems.append(_problem(name, role.value, "POST", path, status, "403 or 404"))
         client.logout()
 
+    # A page about one record (a child, a contact, a referral) is refused to those in the
+    # same role who work for the other authority (or, for a partner, another school).
+    if "<" in url_routes()[name] and page.get is not None:
+        for role in sorted(page.get):
+            client.force_login(world["outsiders"][role])
+            status = client.get(path).status_code
+            if status not in (403, 404):
+                problems.append(_problem(name, f"Hartlepool's {role.value}", "GET", path,
+                                         status, "403 or 404"))
+            if page.post is not None and role in page.post:
+                status = client.post(path, {}).status_code
+                if status not in (403, 404):
+                    problems.append(_problem(name, f"Hartlepool's {role.value}", "POST", path,
+                                             status, "403 or 404"))
+            client.logout()
+
     assert not problems, "\n".join(problems)
 
 
@@ -311,8 +342,7 @@ def tokens(world):
     """A live token for the school that made the referral, and one for another school."""
     from childrenmatter.api.models import PREFIX_LENGTH, PartnerToken, hash_token
 
-    other = PartnerOrganisation.objects.create(name="Hart Primary", kind="school",
-                                               la_code="805")
+    other = world["hartlepool_school"]
     made = {}
     for key, organisation in (("own", world["school"]), ("other", other)):
         plaintext = f"{key}-token-for-tests-{organisation.pk}-0123456789abcdef"
