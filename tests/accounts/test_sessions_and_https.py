@@ -75,3 +75,17 @@ def test_the_hsts_header_is_sent_over_https(settings, client, db):
     settings.SECURE_HSTS_SECONDS = 31_536_000
     page = client.get("/sign-in", secure=True)
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_django_s_deployment_checks_pass_when_served_over_https(tmp_path):
+    environment = {**os.environ, "CHILDRENMATTER_DATA_DIR": str(tmp_path),
+                   "CHILDRENMATTER_SECURE_COOKIES": "on",
+                   "CHILDRENMATTER_SECRET_KEY": "a-deployment-key-" + "x" * 40,
+                   "CHILDRENMATTER_ALLOWED_HOSTS": "cases.example.org",
+                   "DJANGO_SETTINGS_MODULE": "childrenmatter.config.settings"}
+    environment.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=environment, capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -159,6 +159,7 @@ if SECURE_COOKIES:
     SECURE_HSTS_SECONDS = env_int("CHILDRENMATTER_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHILDRENMATTER_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = False  # preloading is a commitment a deployment makes itself
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # ...so Django's advice to preload is noise
     # A TLS proxy in front says the request was HTTPS with this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_NAME = "__Host-sessionid"
