@@ -138,3 +138,25 @@ def test_reading_a_referral_touches_no_childs_record(as_partner, school_token, s
     as_partner(school_token).get("/api/referrals")
     # Only what the partner sent is read back; no child's record, so nothing to log.
     assert not AccessLog.objects.exists()
+
+
+def test_the_list_is_newest_first_and_can_be_limited_and_dated(as_partner, school_token,
+                                                               siblings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    references = [
+        as_partner(school_token).post("/api/referrals", siblings).json()["reference"]
+        for _ in range(3)
+    ]
+    oldest = Contact.objects.get(reference=references[0])
+    Contact.objects.filter(pk=oldest.pk).update(received_at=timezone.now() - timedelta(days=40))
+    api = as_partner(school_token)
+    assert [r["reference"] for r in api.get("/api/referrals").json()] == references[::-1]
+    assert [r["reference"] for r in api.get("/api/referrals?limit=1").json()] == [references[2]]
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    listed = api.get(f"/api/referrals?since={since}").json()
+    assert [r["reference"] for r in listed] == references[:0:-1]
+    assert api.get("/api/referrals?limit=0").status_code == 422
+    assert api.get("/api/referrals?limit=501").status_code == 422

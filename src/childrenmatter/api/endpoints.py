@@ -13,7 +13,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import DocsBase
@@ -24,6 +24,7 @@ from childrenmatter.api import actions, queries
 from childrenmatter.api.models import PartnerToken
 from childrenmatter.api.schemas import (
     Invalid,
+    ListFilters,
     Message,
     ReferralIn,
     ReferralOut,
@@ -81,7 +82,8 @@ def every_field_error(request: HttpRequest, error: NinjaValidationError) -> Http
         loc = list(problem.get("loc", ()))
         drop = 2 if loc[:1] == ["body"] and len(loc) > 1 else 1
         errors.extend(field_errors([problem], drop=drop))
-    return api.create_response(request, {"detail": INVALID, "errors": errors}, status=422)
+    detail = INVALID if request.method == "POST" else "Correct every field listed and ask again"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 @api.exception_handler(AuthenticationError)
@@ -114,13 +116,16 @@ def send_referral(request: HttpRequest, payload: ReferralIn):
 
 @api.get(
     "/referrals",
-    response={200: list[ReferralOut], 401: Message},
+    response={200: list[ReferralOut], 401: Message, 422: Invalid},
     summary="Your organisation's referrals and their status",
     tags=["referrals"],
 )
-def list_referrals(request: HttpRequest):
+def list_referrals(request: HttpRequest, filters: Query[ListFilters]):
     token: PartnerToken = request.auth
-    return [queries.as_partner_sees_it(c) for c in queries.referrals_of(token.partner_organisation)]
+    referrals = queries.referrals_of(token.partner_organisation)
+    if filters.since is not None:
+        referrals = referrals.filter(received_at__date__gte=filters.since)
+    return Status(200, [queries.as_partner_sees_it(c) for c in referrals[: filters.limit]])
 
 
 @api.get(

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 from childrenmatter.frontdoor.models import Consent
 
 MAX_CHILDREN = 10
+MAX_LISTED = 500  # referrals in one answer of GET /api/referrals, newest first
 # The shape of a UK postcode (outward and inward parts), spaces optional.
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
@@ -57,6 +58,8 @@ LABELS = {
     "address": "The child's address",
     "postcode": "The child's postcode",
     "school": "The child's school",
+    "since": "The date to list referrals since",
+    "limit": "How many referrals to list",
 }
 
 
@@ -216,6 +219,11 @@ class ReferralOut(Schema):
     status: str = Field(description="In words: received, being screened, or decided: ...")
     is_domestic_abuse: bool
     children: list[ChildOut] = Field(description="The children as the referral named them")
+
+
+class ListFilters(Schema):
+    since: date | None = Field(default=None, description="Only those received on or after")
+    limit: int = Field(default=100, ge=1, le=MAX_LISTED, description="At most this many")
 
 
 class FieldError(Schema):
