@@ -187,3 +187,15 @@ def test_matching_a_child_through_the_page(client, make_staff):
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.person == amy
+
+
+def test_adding_a_child_not_known_keeps_what_was_typed_without_complaining(client, make_staff):
+    worker = make_staff("front_door_practitioner")
+    response = _signed_in(client, worker).post(reverse("frontdoor:new"), {
+        "unknown": "0", "la_code": "806", "summary": "Typed before adding a child",
+        "action": "add-unknown",
+    })
+    text = response.content.decode()
+    assert "Typed before adding a child" in text
+    assert 'name="child_1_given_name"' in text
+    assert "There is a problem" not in text

@@ -186,8 +186,14 @@ def new_contact(request: HttpRequest) -> HttpResponse:
         "received_day": now.day, "received_month": now.month, "received_year": now.year,
         "received_time": f"{now:%H:%M}", "consent": "unknown", "la_code": la_codes[0],
     }
-    if request.method == "POST":
+    if request.method == "POST" and action == "save":
         form = forms.ContactForm(request.POST, unknown_children=unknown)
+    elif request.method == "POST":
+        # Adding or removing a child posts the form back: keep what was typed, but do not
+        # judge a form the user has not finished.
+        typed = {name: value for name, value in request.POST.items() if name != "picked"}
+        typed["is_domestic_abuse"] = request.POST.get("is_domestic_abuse") == "on"
+        form = forms.ContactForm(None, unknown_children=unknown, initial=typed)
     else:
         form = forms.ContactForm(None, unknown_children=unknown, initial=initial)
 
