@@ -144,6 +144,8 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # The access log page: one authority's entries, newest first.
+        indexes = [models.Index(fields=["la_code", "-at"], name="accesslog_authority_at")]
 
     def __str__(self) -> str:
         verb = "read" if self.allowed else "was refused"
