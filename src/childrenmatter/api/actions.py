@@ -18,6 +18,7 @@ from childrenmatter.accounts.models import PartnerKind, PartnerOrganisation, la_
 from childrenmatter.accounts.permissions import Permission, can
 from childrenmatter.api.models import PREFIX_LENGTH, PartnerToken, hash_token
 from childrenmatter.api.schemas import ReferralIn
+from childrenmatter.frontdoor import actions as frontdoor
 
 
 def _may_manage(actor, la_code: str) -> None:
@@ -114,14 +115,12 @@ def send_referral(*, actor, partner_organisation: PartnerOrganisation, referral:
     system using a token. ``referral`` has passed ``ReferralIn``'s rules; the front door's
     own rules may still refuse it with a ValidationError.
     """
-    from childrenmatter.frontdoor.actions import ReportedChild, record_contact
-
     if actor is not None and not can(
         actor, Permission.MAKE_PARTNER_REFERRAL, partner_organisation.la_code
     ):
         raise PermissionDenied("Only partner professionals may send a partner referral")
     children = [
-        ReportedChild(
+        frontdoor.ReportedChild(
             given_name=child.given_name,
             family_name=child.family_name,
             date_of_birth=child.date_of_birth,
@@ -131,7 +130,7 @@ def send_referral(*, actor, partner_organisation: PartnerOrganisation, referral:
         )
         for child in referral.children
     ]
-    return record_contact(
+    return frontdoor.record_contact(
         actor=actor,
         la_code=partner_organisation.la_code,
         received_at=timezone.now(),
