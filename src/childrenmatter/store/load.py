@@ -223,16 +223,23 @@ def _insert(model: type[models.Model], rows: list[dict]) -> int:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    def values(row: dict) -> list:
+        out = []
+        for f, convert in zip(fields, converters, strict=True):
+            value = row.get(f.attname, defaults[f.attname])
+            out.append(value if convert is None or value is None else convert(value))
+        return out
+
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one command: executemany's statement per row spends
+            # most of its time waiting on the server (128 s for Middlesbrough against 36 s).
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(values(row))
+            return len(rows)
         for start in range(0, len(rows), BATCH):
-            params = []
-            for row in rows[start:start + BATCH]:
-                values = []
-                for f, convert in zip(fields, converters, strict=True):
-                    value = row.get(f.attname, defaults[f.attname])
-                    values.append(value if convert is None or value is None else convert(value))
-                params.append(values)
-            cursor.executemany(sql, params)
+            cursor.executemany(sql, [values(row) for row in rows[start:start + BATCH]])
     return len(rows)
 
 
