@@ -162,7 +162,9 @@ def record_contact(
     if received_at is not None and not timezone.is_naive(received_at):
         year = codes.collection_year(timezone.localtime(received_at).date())
         valid_sources = codes.REFERRAL_SOURCE.codes_for(year)
-    if source not in valid_sources:
+    if not source:
+        _add(errors, "source", "Choose who got in touch (the DfE referral source)")
+    elif source not in valid_sources:
         _add(
             errors, "source",
             f"Source must be a DfE referral source code ({', '.join(sorted(valid_sources))}); "
