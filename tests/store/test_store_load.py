@@ -246,3 +246,18 @@ def test_a_contact_whose_children_disagree_about_when_it_was_received_loads_noth
 
     assert "806 K1 (contact_datetime)" in capsys.readouterr().err
     assert set(store_counts().values()) == {0}
+
+
+def test_a_loaded_child_is_found_by_a_search_with_a_misspelt_name_and_their_postcode(dataset):
+    from childrenmatter.people.search import find_people
+
+    load_dataset(dataset)
+    child = Person.objects.get(la_code=MIDDLESBROUGH, local_id="C")
+    postcode = child.addresses.get().postcode
+    misspelt = child.family_name[:-1] + ("y" if child.family_name[-1] != "y" else "i")
+
+    found = find_people(la_codes=[MIDDLESBROUGH], given_name=child.given_name,
+                        family_name=misspelt, postcode=postcode.lower(), limit=5)
+
+    assert child in [candidate.person for candidate in found]
+    assert not find_people(la_codes=[HARTLEPOOL], nhs_number=child.nhs_number)
