@@ -261,3 +261,14 @@ def test_a_loaded_child_is_found_by_a_search_with_a_misspelt_name_and_their_post
 
     assert child in [candidate.person for candidate in found]
     assert not find_people(la_codes=[HARTLEPOOL], nhs_number=child.nhs_number)
+
+
+def test_a_second_authority_loads_beside_the_first_without_touching_it(dataset):
+    load_dataset(dataset, authorities=[MIDDLESBROUGH])
+    before = set(Person.objects.values_list("pk", "given_name", "family_name"))
+
+    load_dataset(dataset, authorities=[HARTLEPOOL])
+
+    ours = Person.objects.filter(la_code=MIDDLESBROUGH)
+    assert set(ours.values_list("pk", "given_name", "family_name")) == before
+    assert Person.objects.filter(la_code=HARTLEPOOL, is_child=True).count() == 1
