@@ -196,3 +196,14 @@ def test_the_page_is_refused_to_those_who_may_not_restrict_and_not_named(
     assert AccessLog.objects.filter(
         person=restricted_child, what="restriction", allowed=False
     ).count() == 2
+
+
+def test_removing_yourself_is_refused_on_the_page_with_the_reason(client, staff, restricted_child):
+    client.force_login(staff["manager"])
+    html = client.post(page_for(restricted_child), {
+        "action": "revoke", "revoke-version": "2", "revoke-reason": "Leaving",
+        "revoke-user": str(staff["manager"].pk),
+    }).content.decode()
+    assert '<a href="#revoke-user">You cannot remove yourself' in html
+    assert RestrictionGrant.objects.filter(person=restricted_child,
+                                           user=staff["manager"]).exists()

@@ -262,15 +262,15 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _for_form(error: ValidationError, form) -> ValidationError:
-    """The action's errors, keyed by the fields this form has (the rest on the form)."""
+    """The action's errors keyed by this form's fields: its "users" errors go to the one
+    person chosen on a grant or revoke form, anything else unknown to the reason."""
     if not hasattr(error, "error_dict"):
         return error
-    keyed = {}
-    for field, messages in error.message_dict.items():
-        target = field if field in form.fields else ("users" if "users" in form.fields
-                                                     else "user" if "user" in form.fields
-                                                     else "reason")
-        keyed.setdefault(target, []).extend(messages)
+    keyed: dict[str, list[str]] = {}
+    for name, messages in error.message_dict.items():
+        if name not in form.fields:
+            name = "user" if "user" in form.fields else "reason"
+        keyed.setdefault(name, []).extend(messages)
     return ValidationError(keyed)
 
 
