@@ -18,7 +18,7 @@ def test_a_session_left_idle_too_long_is_signed_out(settings, middlesbrough_work
     session[LAST_SEEN] = int(time.time()) - 31 * 60
     session.save()
     page = middlesbrough_worker.get("/two-factor")
-    assert page.headers["Location"] == "/sign-in?timed-out=1"
+    assert page.headers["Location"] == "/sign-in?timed-out=1&next=%2Ftwo-factor"
     assert "_auth_user_id" not in middlesbrough_worker.session
     html = middlesbrough_worker.get("/sign-in?timed-out=1").content.decode()
     assert "You were signed out because you had not used the service for a while" in html

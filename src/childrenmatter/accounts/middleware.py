@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -21,7 +22,10 @@ class SessionSecurityMiddleware:
         if user is not None and user.is_authenticated:
             if self._idle_too_long(request):
                 logout(request)
-                return redirect(f"{reverse('accounts:sign-in')}?timed-out=1")
+                query = {"timed-out": "1"}
+                if request.method == "GET":  # back to the page they were on, once signed in
+                    query["next"] = request.get_full_path()
+                return redirect(f"{reverse('accounts:sign-in')}?{urlencode(query)}")
             if self._needs_two_factor_set_up(request):
                 return redirect("accounts:two-factor-set-up")
         return self.get_response(request)
