@@ -65,3 +65,27 @@ def test_running_the_demo_again_the_same_day_does_not_double_the_queue(loaded, c
     printed = capsys.readouterr().out
     assert "already has today's contacts" in printed
     assert "demo-manager" in printed and "with the password" in printed
+
+
+def test_replacing_after_the_demo_was_used_clears_its_contacts_merges_and_triage(
+        loaded, tmp_path, make_staff):
+    from childrenmatter.frontdoor.actions import triage_domestic_abuse
+    from childrenmatter.people.actions import merge_people
+    from childrenmatter.people.models import Person
+
+    set_up_demo_users(la_code=MIDDLESBROUGH)
+    made = open_front_door(la_code=MIDDLESBROUGH, count=4)
+    manager = make_staff("team_manager")
+    notification = next(c for c in made if c.is_domestic_abuse)
+    triage_domestic_abuse(actor=manager, contact=notification, risk_level="high",
+                          children_present=True, incident_at=None, school_name="")
+    kept, merged = (Person.objects.get(la_code=MIDDLESBROUGH, local_id=c) for c in "DE")
+    merge_people(actor=manager, kept=kept, merged=merged, reason="The same child")
+    dataset = write(small_dataset_tables(), tmp_path / "again")
+
+    load_dataset(dataset, authorities=[MIDDLESBROUGH], replace=True)
+
+    assert not Contact.objects.filter(la_code=MIDDLESBROUGH).exists()
+    children = Person.objects.filter(la_code=MIDDLESBROUGH, is_child=True)
+    assert sorted(children.values_list("local_id", flat=True)) == list("ABCDEFG")
+    assert not children.filter(merged_into__isnull=False).exists()

@@ -164,3 +164,21 @@ def test_a_loaded_simulated_middlesbrough_extracts_to_the_same_tables(middlesbro
     extract_dataset(tmp_path / "out")
 
     assert_same_tables(read_dataset(tmp_path / "out", STORED), read_dataset(middlesbrough, STORED))
+
+
+def test_a_child_merged_into_another_record_is_extracted_as_that_record(tmp_path, make_staff):
+    from childrenmatter.people.actions import merge_people
+    from childrenmatter.people.models import Person
+
+    load_dataset(write(small_with_contacts(), tmp_path / "in"))
+    kept, merged = (Person.objects.get(la_code=MIDDLESBROUGH, local_id=c) for c in "DE")
+    merge_people(actor=make_staff("team_manager"), kept=kept, merged=merged, reason="Same child")
+
+    extracted = extract_dataset(tmp_path / "out")
+
+    ours = {name: frame.filter(pl.col("la_code") == MIDDLESBROUGH)
+            for name, frame in extracted.items()}
+    assert "E" not in ours["children"]["child_id"].to_list()
+    k4 = ours["contacts"].filter(pl.col("contact_id") == "K4")
+    assert k4["child_id"].to_list() == ["D"]
+    assert ours["referrals"].filter(pl.col("referral_id") == "RE")["child_id"].to_list() == ["D"]
