@@ -207,3 +207,23 @@ def test_removing_yourself_is_refused_on_the_page_with_the_reason(client, staff,
     assert '<a href="#revoke-user">You cannot remove yourself' in html
     assert RestrictionGrant.objects.filter(person=restricted_child,
                                            user=staff["manager"]).exists()
+
+
+def test_through_the_pages_a_restricted_child_is_missing_from_search_and_refused(
+    client, staff
+):
+    from childrenmatter.people.actions import create_person
+
+    child = create_person(actor=staff["manager"], la_code="806", given_name="Zara",
+                          family_name="Quinlan", local_id="Z1")
+    restrict_person(actor=staff["manager"], person=child, expected_version=child.version,
+                    named_users=[staff["named_worker"]], reason="Staff relative")
+    search = "/people/?given_name=Zara&family_name=Quinlan"
+    client.force_login(staff["other_worker"])
+    assert f'href="/people/{child.pk}/"' not in client.get(search).content.decode()
+    assert client.get(f"/people/{child.pk}/").status_code == 403
+    client.force_login(staff["named_worker"])
+    assert f'href="/people/{child.pk}/"' in client.get(search).content.decode()
+    assert client.get(f"/people/{child.pk}/").status_code == 200
+    refused = AccessLog.objects.filter(person=child, user=staff["other_worker"])
+    assert refused.count() == 2 and not any(row.allowed for row in refused)
