@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from childrenmatter.frontdoor.actions import ReportedChild, record_contact
 from childrenmatter.frontdoor.models import Contact, ContactChild
@@ -96,3 +98,33 @@ def test_a_partner_system_with_no_person_records_a_contact_for_its_own_authority
         record_contact(actor=None, la_code="805", received_at=_now(), source="6",
                        summary="x", children=[ReportedChild("A", "B")],
                        partner_organisation=police)
+
+
+_names = st.sampled_from(["", " ", "Amy", "Ben"])
+_dobs = st.one_of(st.none(), st.dates(min_value=dt.date(2005, 1, 1),
+                                      max_value=dt.date(2024, 12, 31)))
+
+
+def test_a_contact_is_refused_exactly_when_a_child_has_neither_name_nor_birth_date(make_staff):
+    worker = make_staff("front_door_practitioner")  # once: hashing a password is slow
+
+    @given(children=st.lists(st.tuples(_names, _names, _dobs), max_size=4))
+    @settings(max_examples=40, deadline=None)
+    def check(children):
+        reported = [ReportedChild(given, family, dob) for given, family, dob in children]
+        nameless = [
+            i for i, (given, family, dob) in enumerate(children)
+            if not (given.strip() or family.strip() or dob)
+        ]
+        if not children or nameless:
+            with pytest.raises(ValidationError) as refused:
+                record_contact(actor=worker, la_code="806", received_at=_now(), source="2A",
+                               summary="x", children=reported)
+            expected = {f"children[{i}]" for i in nameless} or {"children"}
+            assert set(refused.value.message_dict) == expected
+        else:
+            contact = record_contact(actor=worker, la_code="806", received_at=_now(),
+                                     source="2A", summary="x", children=reported)
+            assert contact.child_links.count() == len(children)
+
+    check()
