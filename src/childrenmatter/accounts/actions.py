@@ -8,7 +8,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -134,3 +134,35 @@ def turn_off_two_factor(*, actor) -> None:
     if settings.CHILDRENMATTER_REQUIRE_TWO_FACTOR:
         raise ValidationError({"token": ["Two-factor sign-in is required for everyone here"]})
     TOTPDevice.objects.filter(user=actor).delete()
+
+
+# --- Locked accounts ----------------------------------------------------------------------
+
+
+def locked_usernames(usernames) -> set[str]:
+    """Of ``usernames``, those locked now after too many wrong passwords (django-axes)."""
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=list(usernames),
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=since,
+        ).values_list("username", flat=True)
+    )
+
+
+@transaction.atomic
+def unlock_account(*, actor, user) -> int:
+    """Clear the failed sign-ins that locked ``user``; only an administrator of an
+    authority ``user`` works for may. Returns how many records were cleared."""
+    from axes.utils import reset
+
+    from childrenmatter.accounts.permissions import Permission, authorities_where
+
+    theirs = set(StaffMembership.objects.filter(user=user).values_list("la_code", flat=True))
+    if not theirs & set(authorities_where(actor, Permission.MANAGE_USERS)):
+        raise PermissionDenied("You may not manage this account")
+    return reset(username=user.get_username())

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childrenmatter.accounts import actions, restrictions
 from childrenmatter.accounts.forms import (
@@ -31,7 +32,7 @@ from childrenmatter.accounts.forms import (
     SignInForm,
     TokenForm,
 )
-from childrenmatter.accounts.models import AccessLog
+from childrenmatter.accounts.models import AccessLog, StaffMembership
 from childrenmatter.accounts.permissions import Permission, authorities_where
 from childrenmatter.people.access import access_person
 from childrenmatter.people.models import RestrictionGrant
@@ -390,3 +391,39 @@ def access_log_csv(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.csv"'
     return response
+
+
+# --- Staff accounts -----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def staff(request: HttpRequest) -> HttpResponse:
+    """Everyone working for the authorities the administrator manages: role, two-factor,
+    and whether they are locked out now."""
+    la_codes = authorities_where(request.user, Permission.MANAGE_USERS)
+    if not la_codes:
+        raise PermissionDenied("Only system administrators manage staff accounts")
+    memberships = list(
+        StaffMembership.objects.filter(la_code__in=la_codes)
+        .select_related("user", "partner_organisation").order_by("user__username", "la_code")
+    )
+    usernames = {membership.user.username for membership in memberships}
+    two_factor = set(TOTPDevice.objects.filter(
+        confirmed=True, user__username__in=usernames).values_list("user__username", flat=True))
+    return render(request, "accounts/staff.html", {
+        "memberships": memberships,
+        "two_factor": two_factor,
+        "locked": actions.locked_usernames(usernames),
+    })
+
+
+@login_required
+@require_POST
+def unlock(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        raise Http404("No such account")
+    actions.unlock_account(actor=request.user, user=user)
+    return redirect("accounts:staff")
