@@ -36,6 +36,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     wcin.add_argument("--out", required=True, metavar="FILE.xml", help="file to write")
     wcin.set_defaults(handler=run_write_cin)
 
+    wapi = write_kinds.add_parser(
+        "dfe-api", help="DfE children's social care data API payloads (JSON)",
+        description="One JSON file per batch of at most 100 children, one folder per "
+        "authority, as the DfE's children's social care data API schema defines them; "
+        "written whole or not at all.")
+    wapi.add_argument("--dataset", required=True, metavar="DIR", help="dataset folder")
+    wapi.add_argument("--authority", metavar="CODE",
+                      help="LA code (default: every authority the dataset holds)")
+    wapi.add_argument("--out", required=True, metavar="OUTDIR", help="folder to write")
+    wapi.set_defaults(handler=run_write_dfe_api)
+
     read = actions.add_parser("read", help="read returns into a dataset")
     read_kinds = read.add_subparsers(dest="kind", metavar="RETURN", parser_class=type(parser))
     read_kinds.required = True
@@ -164,3 +175,23 @@ def run_validate_cin(args: argparse.Namespace) -> int:
     _, findings = validate_cin(args.path, args.year)
     print(render(findings, args.format))
     return 1 if findings else 0
+
+
+def run_write_dfe_api(args: argparse.Namespace) -> int:
+    from childrenmatter.dataset.io import read_dataset
+    from childrenmatter.returns.dfeapi import DFE_API_TABLES, dfe_api_payloads, write_dfe_api_files
+    from childrenmatter.returns.files import replace_folder
+
+    tables = read_dataset(args.dataset, tables=DFE_API_TABLES)
+    written: list[str] = []
+
+    def fill(folder: Path) -> None:
+        for la_code, batches in dfe_api_payloads(tables, authority=args.authority):
+            (folder / la_code).mkdir()
+            write_dfe_api_files(batches, folder / la_code)
+            children = sum(len(batch) for batch in batches)
+            written.append(f"{la_code}: {children:,} children in {len(batches):,} batches")
+
+    target = replace_folder(args.out, fill)
+    print(f"wrote DfE API payloads to {target}: " + "; ".join(written))
+    return 0
