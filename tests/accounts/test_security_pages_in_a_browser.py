@@ -95,3 +95,24 @@ def test_a_head_of_service_restricts_a_record_and_sees_the_access_log(
     assert page.locator("tbody tr").count() >= 1
     assert serious_problems(page) == []
     assert page.console_problems == []
+
+
+def test_an_administrator_unlocks_a_locked_account_from_the_staff_page(
+    page, live_server, make_staff, sign_in, serious_problems, settings, client
+):
+    settings.AXES_FAILURE_LIMIT = 2
+    worker = make_staff("social_worker", username="locked.worker")
+    for _ in range(2):
+        client.post("/sign-in", {"username": worker.username, "password": "wrong"})
+    admin = make_staff("system_administrator")
+    # Given an administrator on the staff accounts page, reached from the navigation
+    sign_in(page, live_server, admin.persona)
+    page.get_by_role("link", name="Staff accounts").click()
+    page.get_by_role("heading", name="Staff accounts").wait_for()
+    assert serious_problems(page) == []
+    # when they unlock the locked account
+    page.get_by_role("button", name="Unlock locked.worker").click()
+    # then it is no longer shown as locked
+    page.get_by_role("heading", name="Staff accounts").wait_for()
+    assert page.get_by_role("button", name="Unlock locked.worker").count() == 0
+    assert page.console_problems == []
