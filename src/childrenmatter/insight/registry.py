@@ -206,33 +206,55 @@ def evaluate(
     all the records, not an average of the authorities').
     """
     indicators = list(indicators)
-    # Together, every row is in one area: a constant number to group by, cheaper to hash
-    # over millions of rows than a string, named "all" once the rows are counted.
-    area_expr = pl.lit(0, dtype=pl.UInt8) if together else pl.col("la_code")
     areas = ([ALL_AREAS] if together
              else sorted(tables["authorities"]["la_code"].unique().to_list()))
     grid = pl.DataFrame({"area": areas}).join(periods.select("period"), how="cross")
     grid = grid.join(populations(tables["population"], periods, together),
                      on=["area", "period"], how="left")
-    tables = EvaluationTables(tables)
-    labels = periods["period"].to_list()
-    # The compute functions see each period as a number, not its label: grouping millions
-    # of rows by an integer is several times faster than by a string.
-    numbered = periods.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("period"))
-    label_of = pl.DataFrame({"_number": numbered["period"], "_label": labels})
     result: dict[str, dict[str, dict[str, Figure]]] = {
-        area: {label: {} for label in labels} for area in areas}
-    for indicator in indicators:
-        rows = indicator.compute(tables, indicator.periods_for(numbered), area_expr)
+        area: {label: {} for label in periods["period"].to_list()} for area in areas}
+    for indicator, rows in compute_rows(indicators, tables, periods, together=together).items():
         columns = indicator.unit.columns
-        if together:
-            rows = rows.with_columns(pl.lit(ALL_AREAS).alias("area"))
-        rows = rows.join(label_of, left_on="period", right_on="_number").select(
-            "area", pl.col("_label").alias("period"), *columns)
         full = grid.join(rows, on=["area", "period"], how="left").with_columns(
             pl.col(c).fill_null(0) for c in columns if c != "days")
         for row in full.iter_rows(named=True):
             result[row["area"]][row["period"]][indicator.name] = figure(indicator.unit, row)
+    return result
+
+
+def compute_rows(
+    indicators: Iterable[Indicator],
+    tables: Tables,
+    periods: pl.DataFrame,
+    *,
+    together: bool = False,
+    area: pl.Expr | None = None,
+) -> dict[Indicator, pl.DataFrame]:
+    """Each indicator's rows: ``area``, ``period`` (the label) and its unit's columns.
+
+    Only areas and periods with something counted have a row. ``area`` is each LA code,
+    ``"all"`` when ``together``, or what the expression ``area`` gives (insight.compare
+    and insight.drilldown group by other things: an authority and a number of days, a
+    record).
+    """
+    # Together, every row is in one area: a constant number to group by, cheaper to hash
+    # over millions of rows than a string, named "all" once the rows are counted.
+    if area is None:
+        area = pl.lit(0, dtype=pl.UInt8) if together else pl.col("la_code")
+    tables = tables if isinstance(tables, EvaluationTables) else EvaluationTables(tables)
+    labels = periods["period"].to_list()
+    # The compute functions see each period as a number, not its label: grouping millions
+    # of rows by an integer is several times faster than by a string.
+    numbered = periods.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("period"))
+    label_of = pl.DataFrame({"_number": numbered["period"], "_label": labels},
+                            schema={"_number": pl.UInt32, "_label": pl.String})
+    result: dict[Indicator, pl.DataFrame] = {}
+    for indicator in indicators:
+        rows = indicator.compute(tables, indicator.periods_for(numbered), area)
+        if together:
+            rows = rows.with_columns(pl.lit(ALL_AREAS).alias("area"))
+        result[indicator] = rows.join(label_of, left_on="period", right_on="_number").select(
+            "area", pl.col("_label").alias("period"), *indicator.unit.columns)
     return result
 
 

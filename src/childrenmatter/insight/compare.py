@@ -1,0 +1,409 @@
+"""An authority's figures beside England's, its statistical neighbours', a target and a RAG.
+
+``comparison(tables, *, authority, months, neighbours=None, published=None, targets=None)``
+returns one row per (month, indicator) with the columns of ``COLUMNS``:
+
+- ``period`` (YYYY-MM), ``indicator`` (a registry name), ``unit`` (``Unit`` value);
+- ``value``: the headline number in the unit: ``rate_per_10k``, ``percent``, ``days``,
+  ``average`` or ``count``;
+- ``count``, ``numerator``, ``denominator``: what the value is made of (null where the
+  unit has none: a percentage has no ``count``, a count no ``numerator``);
+- ``england``: every authority of the dataset counted together (numerators, denominators
+  and populations added, medians over all the records), when the dataset holds more than
+  one authority; a figure for (period, indicator, ``england``) in ``published`` takes its
+  place;
+- ``neighbours``: the authority's ``statistical_neighbours`` (authorities table), or the
+  ``neighbours`` given, counted together the same way when every one of them is in the
+  dataset; otherwise the mean of their published figures for that period (the DfE's
+  "statistical neighbour average" is a mean of the neighbours' figures); null when
+  neither is there;
+- ``target`` and ``rag``: from ``insight.targets`` (defaults, or ``targets`` given).
+
+A dataset of one authority with no published CSV gives null ``england`` and
+``neighbours``, not an error.
+
+Published figures (``read_published``): a CSV with a header ``period,indicator,area,value``;
+``period`` YYYY-MM, ``indicator`` a registry name, ``area`` ``england`` or an LA code,
+``value`` in the indicator's headline unit (a percentage as 22.6, not 0.226). Example:
+``docs/examples/published-figures.csv``.
+
+``comparisons_by_authority(tables, months, ...)`` gives the same rows for every authority
+of the dataset at once (column ``la_code`` first), computing each indicator once: every
+authority's counts are worked out together and England's and each authority's
+neighbours' figures are added up from them, so the comparisons cost little more than the
+figures. No Django import.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from childrenmatter.errors import UserError
+from childrenmatter.insight.registry import (
+    Indicator,
+    Tables,
+    Unit,
+    compute_rows,
+    month_periods,
+    populations,
+)
+from childrenmatter.insight.targets import DEFAULT_TARGETS, Target, load_targets
+
+COLUMNS = ("period", "indicator", "unit", "value", "count", "numerator", "denominator",
+           "england", "neighbours", "target", "rag")
+
+PUBLISHED_COLUMNS = ("period", "indicator", "area", "value")
+ENGLAND = "england"
+
+# The column whose median a Unit.DAYS indicator reports: counting by authority and by
+# that value gives each authority's distribution, from which the median of any group of
+# authorities is exact (a median cannot be added up like a count).
+DAYS_VALUES: dict[str, str] = {
+    "assessment_median_working_days": "working_days",
+    "contact_median_hours_to_decision": "hours_to_decision",
+}
+
+_MONTH = re.compile(r"\d{4}-\d{2}")
+_FLOAT = pl.Float64
+
+
+def periods_of(months: Iterable[str]) -> pl.DataFrame:
+    """Periods (label, window_start, window_end) of the months given as YYYY-MM."""
+    labels = sorted(set(months))
+    if not labels:
+        raise UserError("no months asked for")
+    frames = []
+    for label in labels:
+        if not _MONTH.fullmatch(label):
+            raise UserError(f"{label!r} is not a month in the form YYYY-MM")
+        first = date.fromisoformat(f"{label}-01")
+        frames.append(month_periods(first, first))
+    return pl.concat(frames)
+
+
+# --- Rounding as figure() does, on whole columns ---------------------------------------
+
+
+def _half_up_tenths(numerator: pl.Expr, denominator: pl.Expr, scale: int) -> pl.Expr:
+    """numerator × scale ÷ denominator, rounded half-up to one decimal, in integers so the
+    result is exactly ``registry.figure``'s (which uses Decimal)."""
+    top = numerator.cast(pl.Int64) * (scale * 10)
+    bottom = denominator.cast(pl.Int64)
+    quotient = top // bottom
+    remainder = top - quotient * bottom
+    rounded = quotient + (remainder * 2 >= bottom).cast(pl.Int64)
+    return pl.when(bottom > 0).then(rounded / 10).otherwise(None)
+
+
+def _value(unit: pl.Expr) -> pl.Expr:
+    count, numerator, denominator = pl.col("count"), pl.col("numerator"), pl.col("denominator")
+    return (
+        pl.when(unit == Unit.COUNT.value).then(count.cast(_FLOAT))
+        .when(unit == Unit.RATE.value).then(_half_up_tenths(count, pl.col("population"),
+                                                            10_000))
+        .when(unit == Unit.PERCENT.value).then(_half_up_tenths(numerator, denominator, 100))
+        .when(unit == Unit.AVERAGE.value).then(_half_up_tenths(numerator, denominator, 1))
+        .otherwise((pl.col("days") * 10 + 0.5).floor() / 10)  # Unit.DAYS: a median
+    )
+
+
+# --- Rows per authority -------------------------------------------------------------------
+
+
+def _long(indicator: Indicator, rows: pl.DataFrame) -> pl.DataFrame:
+    """An indicator's rows in one shape: la_code, period, indicator, count, numerator,
+    denominator, days."""
+    present = set(rows.columns)
+    return rows.select(
+        pl.col("area").alias("la_code"), "period",
+        pl.lit(indicator.name).alias("indicator"),
+        *(pl.col(c).cast(_FLOAT) if c in present else pl.lit(None, _FLOAT).alias(c)
+          for c in ("count", "numerator", "denominator", "days")),
+    )
+
+
+def authority_rows(
+    indicators: Iterable[Indicator], tables: Tables, periods: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows, distributions): every indicator's figures' parts for each authority and
+    period, and for the Unit.DAYS indicators the count of records at each value
+    (la_code, period, indicator, value, count)."""
+    indicators = list(indicators)
+    days = [i for i in indicators if i.unit is Unit.DAYS]
+    others = [i for i in indicators if i.unit is not Unit.DAYS]
+    frames = [_long(i, rows) for i, rows in compute_rows(others, tables, periods).items()]
+    distributions = []
+    for indicator in days:
+        column = DAYS_VALUES[indicator.name]
+        by_value = pl.struct(pl.col("la_code"), pl.col(column).alias("_value"))
+        rows = compute_rows([indicator], tables, periods, area=by_value)[indicator]
+        distributions.append(rows.filter(pl.col("days").is_not_null()).select(
+            pl.col("area").struct.field("la_code"), "period",
+            pl.lit(indicator.name).alias("indicator"),
+            pl.col("area").struct.field("_value").cast(_FLOAT).alias("value"),
+            pl.col("count").cast(_FLOAT)))
+    schema = {"la_code": pl.String, "period": pl.String, "indicator": pl.String,
+              "value": _FLOAT, "count": _FLOAT}
+    distribution = (pl.concat(distributions) if distributions
+                    else pl.DataFrame(schema=schema))
+    return pl.concat([*frames, _medians(distribution, ["la_code"])], how="diagonal_relaxed"
+                     ) if frames or distributions else pl.DataFrame(), distribution
+
+
+def _medians(distribution: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+    """The median and the count of the records of each group, from their distribution."""
+    if distribution.height == 0:
+        return pl.DataFrame(schema={**{c: pl.String for c in group}, "period": pl.String,
+                                    "indicator": pl.String, "count": _FLOAT, "days": _FLOAT})
+    expanded = distribution.with_columns(
+        pl.col("value").repeat_by(pl.col("count").cast(pl.UInt32))).explode("value")
+    return expanded.group_by(*group, "period", "indicator").agg(
+        pl.len().cast(_FLOAT).alias("count"), pl.col("value").median().alias("days"))
+
+
+def _sum_parts(frame: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+    return frame.group_by(*group, "period", "indicator").agg(
+        pl.col("count", "numerator", "denominator").sum(),
+        pl.col("population").sum())
+
+
+# --- Putting it together ------------------------------------------------------------------
+
+
+def _grid(indicators: list[Indicator], codes: list[str], labels: list[str]) -> pl.DataFrame:
+    return (pl.DataFrame({"la_code": codes})
+            .join(pl.DataFrame({"period": labels}), how="cross")
+            .join(pl.DataFrame({"indicator": [i.name for i in indicators],
+                                "unit": [i.unit.value for i in indicators]}), how="cross"))
+
+
+def _figures(grid: pl.DataFrame, parts: pl.DataFrame, group: list[str]) -> pl.DataFrame:
+    """Value, count, numerator and denominator for each row of the grid (nothing
+    counted is 0, a median of nothing null)."""
+    full = grid.join(parts, on=[*group, "period", "indicator"], how="left")
+    unit = pl.col("unit")
+    has = {
+        "count": unit.is_in([Unit.COUNT.value, Unit.RATE.value, Unit.DAYS.value]),
+        "numerator": unit.is_in([Unit.PERCENT.value, Unit.AVERAGE.value]),
+    }
+    full = full.with_columns(
+        pl.when(has["count"]).then(pl.col("count").fill_null(0)).alias("count"),
+        pl.when(has["numerator"]).then(pl.col("numerator").fill_null(0)).alias("numerator"),
+        pl.when(has["numerator"]).then(pl.col("denominator").fill_null(0)).alias(
+            "denominator"),
+    )
+    return full.with_columns(_value(unit).alias("value"))
+
+
+def _neighbour_lists(tables: Tables, given: Mapping[str, list[str]] | None) -> pl.DataFrame:
+    """(la_code, member): each authority's neighbours."""
+    authorities = tables["authorities"]
+    if given is not None:
+        pairs = [(code, member) for code, members in given.items() for member in members]
+    elif "statistical_neighbours" in authorities.columns:
+        pairs = [(code, member) for code, members in authorities.select(
+            "la_code", "statistical_neighbours").iter_rows() for member in (members or [])]
+    else:
+        pairs = []
+    return pl.DataFrame(pairs, schema={"la_code": pl.String, "member": pl.String},
+                        orient="row").unique()
+
+
+def _published_lookup(published: pl.DataFrame | None) -> pl.DataFrame:
+    schema = {"period": pl.String, "indicator": pl.String, "area": pl.String,
+              "value": _FLOAT}
+    if published is None:
+        return pl.DataFrame(schema=schema)
+    return published.select(pl.col(c).cast(t) for c, t in schema.items())
+
+
+def _targets_frame(targets: Mapping[str, Target]) -> pl.DataFrame:
+    rows = [(t.indicator, t.target, t.direction, t.amber_margin) for t in targets.values()]
+    return pl.DataFrame(rows, schema={"indicator": pl.String, "target": _FLOAT,
+                                      "direction": pl.String, "amber_margin": _FLOAT},
+                        orient="row")
+
+
+def _rag() -> pl.Expr:
+    """``targets.rag`` on whole columns."""
+    value, target, margin = pl.col("value"), pl.col("target"), pl.col("amber_margin")
+    higher = pl.col("direction") == "higher_is_better"
+    lower = pl.col("direction") == "lower_is_better"
+    return (
+        pl.when(value.is_null() | target.is_null()).then(None)
+        .when(higher & (value >= target)).then(pl.lit("green"))
+        .when(higher & (value >= target - margin)).then(pl.lit("amber"))
+        .when(higher).then(pl.lit("red"))
+        .when(lower & (value <= target)).then(pl.lit("green"))
+        .when(lower & (value <= target + margin)).then(pl.lit("amber"))
+        .when(lower).then(pl.lit("red"))
+        .otherwise(None)
+    )
+
+
+def comparisons_by_authority(
+    tables: Tables,
+    months: list[str],
+    *,
+    neighbours: Mapping[str, list[str]] | None = None,
+    published: pl.DataFrame | None = None,
+    targets: Mapping[str, Target] | None = None,
+    indicators: Iterable[Indicator] | None = None,
+    authorities: list[str] | None = None,
+) -> pl.DataFrame:
+    """``la_code`` and ``COLUMNS`` for every authority of the dataset (or those in
+    ``authorities``) and month; ``neighbours`` maps an LA code to its neighbours' codes
+    (default: the authorities table's ``statistical_neighbours``)."""
+    from childrenmatter.insight.indicators import INDICATORS
+
+    indicators = list(INDICATORS if indicators is None else indicators)
+    targets = load_targets() if targets is None else targets
+    periods = periods_of(months)
+    labels = periods["period"].to_list()
+    codes = sorted(tables["authorities"]["la_code"].unique().to_list())
+    shown = codes if authorities is None else sorted(authorities)
+
+    rows, distribution = authority_rows(indicators, tables, periods)
+    population = populations(tables["population"], periods, together=False).rename(
+        {"area": "la_code"})
+    rows = rows.join(population, on=["la_code", "period"], how="left")
+    if rows.height == 0:
+        rows = rows.with_columns(pl.lit(None, pl.Int64).alias("population"))
+    # Every authority's population for every indicator, so a rate of nothing counted
+    # still has a denominator when the authority's count is added to its group's.
+    grid_all = _grid(indicators, codes, labels).join(population, on=["la_code", "period"],
+                                                     how="left")
+    parts = grid_all.join(rows.drop("population"), on=["la_code", "period", "indicator"],
+                          how="left")
+    own = _figures(_grid(indicators, shown, labels), parts.filter(
+        pl.col("la_code").is_in(shown)).drop("unit"), ["la_code"])
+
+    # England: every authority together, when there is more than one.
+    if len(codes) > 1:
+        england = _sum_parts(parts, []).join(
+            _medians(distribution, []), on=["period", "indicator"], how="left",
+            suffix="_median").with_columns(
+            pl.coalesce("count_median", "count").alias("count"),
+            pl.col("days")).drop("count_median")
+        grid_e = _grid(indicators, ["x"], labels).drop("la_code")
+        england = _figures(grid_e, england, []).select(
+            "period", "indicator", pl.col("value").alias("england"))
+    else:
+        england = pl.DataFrame(schema={"period": pl.String, "indicator": pl.String,
+                                       "england": _FLOAT})
+
+    # Neighbours: counted together when every neighbour is in the dataset.
+    lists = _neighbour_lists(tables, neighbours).filter(pl.col("la_code").is_in(shown))
+    complete = (lists.with_columns(pl.col("member").is_in(codes).alias("_in"))
+                .group_by("la_code").agg(pl.col("_in").all()).filter("_in")["la_code"])
+    members = lists.filter(pl.col("la_code").is_in(complete))
+    grouped = members.join(parts.rename({"la_code": "member"}), on="member").drop("member")
+    summed = _sum_parts(grouped, ["la_code"])
+    days = _medians(members.join(distribution.rename({"la_code": "member"}), on="member"
+                                 ).drop("member"), ["la_code"])
+    summed = summed.join(days, on=["la_code", "period", "indicator"], how="left",
+                         suffix="_median").with_columns(
+        pl.coalesce("count_median", "count").alias("count")).drop("count_median")
+    together = _figures(_grid(indicators, complete.to_list(), labels), summed,
+                        ["la_code"]).select("la_code", "period", "indicator",
+                                            pl.col("value").alias("neighbours"))
+
+    lookup = _published_lookup(published)
+    published_england = lookup.filter(pl.col("area") == ENGLAND).select(
+        "period", "indicator", pl.col("value").alias("_published_england"))
+    published_neighbours = (
+        lists.filter(~pl.col("la_code").is_in(complete))
+        .join(lookup.rename({"area": "member"}), on="member")
+        .group_by("la_code", "period", "indicator")
+        .agg(pl.col("value").mean().alias("_published_neighbours")))
+
+    targets_frame = _targets_frame(targets)
+    out = (
+        own.join(england, on=["period", "indicator"], how="left")
+        .join(published_england, on=["period", "indicator"], how="left")
+        .join(together, on=["la_code", "period", "indicator"], how="left")
+        .join(published_neighbours, on=["la_code", "period", "indicator"], how="left")
+        .join(targets_frame, on="indicator", how="left")
+        .with_columns(
+            pl.coalesce("_published_england", "england").alias("england"),
+            pl.coalesce("neighbours", "_published_neighbours").alias("neighbours"),
+        )
+        .with_columns(_rag().alias("rag"))
+    )
+    order = {i.name: n for n, i in enumerate(indicators)}
+    return out.with_columns(
+        pl.col("indicator").replace_strict(order, return_dtype=pl.UInt32).alias("_order"),
+        pl.col("count", "numerator", "denominator").cast(pl.Int64),
+    ).sort("la_code", "period", "_order").select("la_code", *COLUMNS)
+
+
+def comparison(
+    tables: Tables,
+    *,
+    authority: str,
+    months: list[str],
+    neighbours: list[str] | None = None,
+    published: pl.DataFrame | None = None,
+    targets: Mapping[str, Target] | None = None,
+    indicators: Iterable[Indicator] | None = None,
+) -> pl.DataFrame:
+    """One authority's figures with England, neighbours, target and RAG (module
+    docstring): one row per (month, indicator), the columns of ``COLUMNS``."""
+    codes = tables["authorities"]["la_code"].to_list()
+    if authority not in codes:
+        raise UserError(f"--authority {authority}: not in the dataset, which holds "
+                        f"{', '.join(sorted(codes))}")
+    given = None if neighbours is None else {authority: list(neighbours)}
+    rows = comparisons_by_authority(tables, months, neighbours=given, published=published,
+                                    targets=targets, indicators=indicators,
+                                    authorities=[authority])
+    return rows.drop("la_code")
+
+
+def read_published(path: str | Path) -> pl.DataFrame:
+    """Published figures from a CSV of ``period,indicator,area,value`` (module docstring),
+    checked row by row: a bad row is named with its line and the rule it breaks."""
+    from childrenmatter.insight.indicators import REGISTRY
+
+    file = Path(path)
+    try:
+        handle = file.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise UserError(f"published figures {file}: {error.strerror}") from None
+    rows = []
+    with handle:
+        reader = csv.DictReader(handle)
+        header = tuple(reader.fieldnames or ())
+        missing = [c for c in PUBLISHED_COLUMNS if c not in header]
+        if missing:
+            raise UserError(f"published figures {file}: the header lacks "
+                            f"{', '.join(missing)} (expected {','.join(PUBLISHED_COLUMNS)})")
+        for line, row in enumerate(reader, start=2):
+            where = f"published figures {file}, line {line}"
+            period, name = row["period"].strip(), row["indicator"].strip()
+            area, text = row["area"].strip().lower(), row["value"].strip()
+            if not _MONTH.fullmatch(period):
+                raise UserError(f"{where}: period {period!r} is not a month YYYY-MM")
+            if name not in REGISTRY:
+                raise UserError(f"{where}: indicator {name!r} is not in docs/indicators.md")
+            if area != ENGLAND and not re.fullmatch(r"\d{3}", area):
+                raise UserError(f"{where}: area {area!r} is neither 'england' nor an LA code")
+            if text == "":
+                continue  # not published (suppressed): no figure
+            try:
+                value = float(text)
+            except ValueError:
+                raise UserError(f"{where}: value {text!r} is not a number") from None
+            rows.append((period, name, area, value))
+    return pl.DataFrame(rows, schema={"period": pl.String, "indicator": pl.String,
+                                      "area": pl.String, "value": _FLOAT}, orient="row")
+
+
+__all__ = ["COLUMNS", "DEFAULT_TARGETS", "comparison", "comparisons_by_authority",
+           "read_published"]
