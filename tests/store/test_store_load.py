@@ -148,6 +148,18 @@ def test_an_authority_whose_records_were_read_is_not_replaced_as_the_log_is_neve
     assert Person.objects.filter(pk=child.pk).exists()
 
 
+def test_a_second_make_demo_after_someone_read_a_record_leaves_the_store_as_it_is(dataset):
+    load_dataset(dataset)
+    child = Person.objects.get(la_code=MIDDLESBROUGH, local_id="A")
+    AccessLog.objects.create(la_code=MIDDLESBROUGH, person=child, what="person page",
+                             allowed=True)
+
+    reports = load_dataset(dataset, replace=True, skip_unchanged=True)
+
+    assert [report.skipped for report in reports] == [True, True]
+    assert Person.objects.filter(pk=child.pk).exists()
+
+
 def test_a_bad_dataset_loads_nothing_and_says_what_is_wrong(tmp_path, capsys):
     tables = small_dataset_tables()
     tables["children"] = tables["children"].with_columns(

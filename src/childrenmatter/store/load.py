@@ -109,7 +109,13 @@ def load_dataset(
         raise UserError(
             f"the store already holds authority {', '.join(held)}: give --replace to "
             "replace its records with the dataset's (or --authority for the others)")
+    unchanged = set()
+    if skip_unchanged:
+        unchanged = set(Authority.objects.filter(la_code__in=codes, dataset_digest=digest)
+                        .values_list("la_code", flat=True))
     for code in held:
+        if code in unchanged:
+            continue
         reads = AccessLog.objects.filter(person__la_code=code).count()
         if reads:
             raise UserError(
@@ -119,8 +125,7 @@ def load_dataset(
 
     reports = []
     for code in codes:
-        authority = Authority.objects.filter(la_code=code).first()
-        if skip_unchanged and authority is not None and authority.dataset_digest == digest:
+        if code in unchanged:
             report = LoadReport(code, skipped=True)
         else:
             frames = {name: frame.filter(pl.col("la_code") == code)
