@@ -23,6 +23,7 @@ from childrenmatter.frontdoor import actions, forms, queries
 from childrenmatter.frontdoor.models import Contact, ContactChild, ContactStatus, PartnerCheck
 from childrenmatter.people.access import RestrictedRecord, access_person, visible_people
 from childrenmatter.people.models import Person
+from childrenmatter.people.search import find_people
 from childrenmatter.versions import StaleVersion
 from childrenmatter.web.govuk import long_date
 
@@ -86,33 +87,14 @@ def find_children(user, la_codes: list[str], *, given_name="", family_name="",
                   date_of_birth=None, postcode="", what: str) -> list[tuple[Person, list[str]]]:
     """People who may be the child described, best first, each with why they matched;
     every record shown is logged, restricted ones left out (``visible_people``)."""
-    try:
-        from childrenmatter.people.search import find_people
-    except ImportError:  # pragma: no cover - before people search is in place
-        found = _plain_search(la_codes, given_name, family_name, date_of_birth)
-        reasons = {person.pk: ["Name or date of birth matches"] for person in found}
-    else:
-        candidates = find_people(
-            la_codes=la_codes, given_name=given_name, family_name=family_name,
-            date_of_birth=date_of_birth, postcode=postcode, limit=10,
-        )
-        found = [c.person for c in candidates]
-        reasons = {c.person.pk: [c.strength, *c.reasons] for c in candidates}
+    candidates = find_people(
+        la_codes=la_codes, given_name=given_name, family_name=family_name,
+        date_of_birth=date_of_birth, postcode=postcode, limit=10,
+    )
+    found = [c.person for c in candidates]
+    reasons = {c.person.pk: [c.strength, *c.reasons] for c in candidates}
     shown = visible_people(user, found, what=what)
     return [(person, reasons[person.pk]) for person in shown]
-
-
-def _plain_search(la_codes, given_name, family_name, date_of_birth) -> list[Person]:
-    query = Person.objects.filter(la_code__in=la_codes, merged_into__isnull=True)
-    if not (given_name or family_name or date_of_birth):
-        return []
-    if given_name:
-        query = query.filter(given_name__iexact=given_name.strip())
-    if family_name:
-        query = query.filter(family_name__iexact=family_name.strip())
-    if date_of_birth:
-        query = query.filter(date_of_birth=date_of_birth)
-    return list(query[:10])
 
 
 # --- The queue ---------------------------------------------------------------------------
