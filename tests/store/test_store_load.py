@@ -284,3 +284,13 @@ def test_a_second_authority_loads_beside_the_first_without_touching_it(dataset):
     ours = Person.objects.filter(la_code=MIDDLESBROUGH)
     assert set(ours.values_list("pk", "given_name", "family_name")) == before
     assert Person.objects.filter(la_code=HARTLEPOOL, is_child=True).count() == 1
+
+
+def test_a_contact_received_in_the_hour_the_clocks_skip_loads_nothing(tmp_path, capsys):
+    rows = contact_rows(MIDDLESBROUGH, "K1", ["A"], datetime(2018, 3, 25, 1, 30))
+    bad = write(with_contacts(small_dataset_tables(), rows), tmp_path / "bad")
+
+    assert main(["load", "--dataset", str(bad)]) == 2
+
+    assert "806 K1 at 2018-03-25 01:30" in capsys.readouterr().err
+    assert set(store_counts().values()) == {0}

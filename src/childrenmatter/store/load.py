@@ -101,6 +101,7 @@ def load_dataset(
         raise UserError(f"--authority {', '.join(unknown)}: not in the dataset at {folder} "
                         f"(it holds {', '.join(in_dataset) or 'no authority'})")
     _check_one_contact_per_contact_id(tables["contacts"])
+    _check_times_happened(tables["contacts"])
     digest = dataset_digest(folder)
 
     # Check every authority before loading any, so a refusal leaves the store as it was.
@@ -167,6 +168,22 @@ def _check_one_contact_per_contact_id(contacts: pl.DataFrame) -> None:
             "received, rated and decided once for all its children: give its rows the same "
             f"{', '.join(CONTACT_COLUMNS)} (a dataset simulated before this rule: simulate "
             "it again)")
+
+
+def _check_times_happened(contacts: pl.DataFrame) -> None:
+    """Refuse a wall-clock time that never happened in England (the hour skipped when the
+    clocks go forward): the store keeps moments, and no moment has that local time."""
+    for column in ("contact_datetime", "decision_datetime"):
+        local = pl.col(column).dt.replace_time_zone(LONDON.key, non_existent="null",
+                                                    ambiguous="earliest")
+        missing = contacts.filter(pl.col(column).is_not_null() & local.is_null())
+        if missing.height:
+            first = missing.row(0, named=True)
+            raise UserError(
+                f"contacts: {missing.height:,} rows have a {column} that never happened in "
+                f"England (the hour the clocks go forward), as in {first['la_code']} "
+                f"{first['contact_id']} at {first[column]:%Y-%m-%d %H:%M}: give the time "
+                "the clock on the wall showed")
 
 
 def _held(la_code: str) -> bool:
