@@ -83,6 +83,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _validate_options(vcin, "the census file")
     vcin.set_defaults(handler=run_validate_cin)
 
+    # Ofsted's Annex A (issue 5): its subcommands live beside its code.
+    from childrenmatter.returns.annexa_commands import register_annex_a
+
+    register_annex_a(write_kinds, read_kinds, validate_kinds)
+
 
 def _validate_options(parser: argparse.ArgumentParser, path_help: str) -> None:
     parser.add_argument("path", metavar="PATH", help=path_help)
