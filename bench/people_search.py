@@ -121,8 +121,8 @@ def build(count: int, seed: int) -> None:
         raw = cursor.cursor
         with raw.copy(
             "COPY people_person (la_code, local_id, is_child, given_name, family_name, "
-            "date_of_birth, sex, nhs_number, ethnicity, upn, disabilities, uasc, restricted, given_key, "
-            "family_key, postcode_key, version, created_at) FROM STDIN"
+            "date_of_birth, sex, nhs_number, ethnicity, upn, disabilities, uasc, restricted, "
+            "given_key, family_key, postcode_key, version, created_at) FROM STDIN"
         ) as copy:
             copy.write(people.getvalue())
         with raw.copy(

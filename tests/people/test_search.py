@@ -140,7 +140,8 @@ def typo(name: str, position: int, kind: str) -> str:
     return name[:i] + ("x" if name[i] != "x" else "z") + name[i + 1:]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     which=st.integers(0, 299),
     error=st.sampled_from(["family typo", "given typo", "nickname", "swapped names",

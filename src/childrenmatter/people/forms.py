@@ -18,41 +18,41 @@ PARTS = ("day", "month", "year")
 
 
 class DateParts:
-    """Three boxes making one date, named ``<name>_day``... with ids ``<name>``-day."""
+    """Three boxes making one date, named and with ids ``<name>-day``, ``-month``, ``-year``."""
 
     @staticmethod
     def fields(name: str) -> dict[str, forms.Field]:
-        return {f"{name}_{part}": forms.CharField(required=False, max_length=4) for part in PARTS}
+        return {f"{name}-{part}": forms.CharField(required=False, max_length=4) for part in PARTS}
 
 
 def _read_date(form: forms.Form, name: str, label: str, *, required: bool = False,
                not_future: bool = True) -> date | None:
-    given = {part: (form.cleaned_data.get(f"{name}_{part}") or "").strip() for part in PARTS}
+    given = {part: (form.cleaned_data.get(f"{name}-{part}") or "").strip() for part in PARTS}
     if not any(given.values()):
         if required:
-            form.add_error(f"{name}_day", f"Enter the {label}")
+            form.add_error(f"{name}-day", f"Enter the {label}")
         return None
     missing = [part for part in PARTS if not given[part]]
     if missing:
-        form.add_error(f"{name}_day", f"The {label} must include a {' and '.join(missing)}")
+        form.add_error(f"{name}-day", f"The {label} must include a {' and '.join(missing)}")
         return None
     try:
         value = date(int(given["year"]), int(given["month"]), int(given["day"]))
     except ValueError:
-        form.add_error(f"{name}_day", f"The {label} must be a real date")
+        form.add_error(f"{name}-day", f"The {label} must be a real date")
         return None
     if value.year < 1900:
-        form.add_error(f"{name}_day", f"The {label} must have a four-digit year, like 2014")
+        form.add_error(f"{name}-day", f"The {label} must have a four-digit year, like 2014")
         return None
     if not_future and value > date.today():
-        form.add_error(f"{name}_day", f"The {label} must be today or in the past")
+        form.add_error(f"{name}-day", f"The {label} must be today or in the past")
         return None
     return value
 
 
 def _date_anchor(form: forms.Form, name: str) -> None:
     # The error summary links to the day box (GOV.UK date input pattern).
-    form.fields[f"{name}_day"].widget.attrs["data-error-anchor"] = f"{name}-day"
+    form.fields[f"{name}-day"].widget.attrs["data-error-anchor"] = f"{name}-day"
 
 
 class SearchForm(forms.Form):
@@ -138,8 +138,8 @@ class PersonDetailsForm(forms.Form):
             "given_name": person.given_name, "family_name": person.family_name,
             "sex": person.sex, "ethnicity": person.ethnicity, "nhs_number": person.nhs_number,
             "upn": person.upn, "is_child": person.is_child,
-            "dob_day": dob.day if dob else "", "dob_month": dob.month if dob else "",
-            "dob_year": dob.year if dob else "",
+            "dob-day": dob.day if dob else "", "dob-month": dob.month if dob else "",
+            "dob-year": dob.year if dob else "",
         }
 
 
