@@ -45,6 +45,11 @@ def small_with_contacts() -> dict[str, pl.DataFrame]:
                        outcome="nfa", decided=datetime(2017, 12, 29, 17, 0), source="1A")
     )
     tables = with_contacts(small_dataset_tables(), rows)
+    # Disabilities: some, none, and not recorded (null) are three different things.
+    tables["children"] = tables["children"].with_columns(
+        pl.when(pl.col("child_id") == "B").then(pl.lit(["LD", "HAND"]))
+        .when(pl.col("child_id") == "G").then(pl.lit(None))
+        .otherwise(pl.col("disabilities")).alias("disabilities"))
     tables["early_help_episodes"] = pl.DataFrame(
         [early_help(m, "E1", "E", date(2018, 3, 5), "K4"),
          early_help(m, "E2", "F", date(2017, 6, 1))],

@@ -245,11 +245,17 @@ def _insert(model: type[models.Model], rows: list[dict]) -> int:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    # A JSON column that cannot be NULL holds "unknown" as JSON null (a child's disabilities
+    # not recorded, which the dataset tells apart from an empty list of none).
+    json_null = [isinstance(f, models.JSONField) and not f.null for f in fields]
+
     def values(row: dict) -> list:
         out = []
-        for f, convert in zip(fields, converters, strict=True):
+        for f, convert, null_as_json in zip(fields, converters, json_null, strict=True):
             value = row.get(f.attname, defaults[f.attname])
-            out.append(value if convert is None or value is None else convert(value))
+            if convert is not None and (value is not None or null_as_json):
+                value = convert(value)
+            out.append(value)
         return out
 
     with connection.cursor() as cursor:
@@ -271,7 +277,7 @@ def _converter(field: models.Field, connection) -> Callable | None:
     if isinstance(field, models.DateField):
         return connection.ops.adapt_datefield_value
     if isinstance(field, models.JSONField):
-        return lambda value: field.get_db_prep_save(value, connection)
+        return lambda value: connection.ops.adapt_json_value(value, field.encoder)
     return None
 
 
@@ -328,7 +334,7 @@ def _load_people(code: str, la_name: str, frames: dict[str, pl.DataFrame]) -> di
             nhs_number=name.nhs_number,
             upn=r["upn"] or "",
             date_of_death=r["date_of_death"],
-            disabilities=r["disabilities"] or [],
+            disabilities=r["disabilities"],
             uasc=r["uasc"],
             uasc_ceased_date=r["uasc_ceased_date"],
             **search_keys(name.given_name, name.family_name, postcodes[name.household]),
