@@ -148,6 +148,13 @@ PAGES: dict[str, Page] = {
     "partners:referral-sent": Page(
         lambda w: f"/partners/referrals/{w['referral'].reference}/sent/",
         get=holders(P.MAKE_PARTNER_REFERRAL)),
+    # Analysts' returns: check files against the DfE's rules, download the returns.
+    "analysts:returns": Page(lambda w: "/returns/", get=holders(P.CHECK_RETURNS),
+                             post=holders(P.CHECK_RETURNS)),
+    "analysts:report-csv": Page(lambda w: "/returns/report.csv", get=None,
+                                post=holders(P.CHECK_RETURNS)),
+    "analysts:download-903": Page(lambda w: "/returns/903.zip", get=holders(P.CHECK_RETURNS)),
+    "analysts:download-cin": Page(lambda w: "/returns/cin.xml", get=holders(P.CHECK_RETURNS)),
 }
 
 API: dict[str, Endpoint] = {

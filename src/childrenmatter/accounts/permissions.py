@@ -27,6 +27,8 @@ class Permission(StrEnum):
     VIEW_ACCESS_LOG = "view_access_log"
     MAKE_PARTNER_REFERRAL = "make_partner_referral"  # partners: refer, see their own
     MANAGE_USERS = "manage_users"
+    # Check returns before they are sent and download them: child-level files for the DfE.
+    CHECK_RETURNS = "check_returns"
 
 
 P = Permission
@@ -43,13 +45,13 @@ _MANAGEMENT = _PRACTICE | {P.AUTHORISE_DECISION, P.MERGE_PEOPLE, P.RESTRICT_RECO
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FRONT_DOOR_PRACTITIONER: frozenset(_PRACTICE),
     Role.SOCIAL_WORKER: frozenset(_PRACTICE),
-    Role.TEAM_MANAGER: frozenset(_MANAGEMENT),
-    Role.HEAD_OF_SERVICE: frozenset(_MANAGEMENT | {P.VIEW_ACCESS_LOG}),
+    Role.TEAM_MANAGER: frozenset(_MANAGEMENT | {P.CHECK_RETURNS}),
+    Role.HEAD_OF_SERVICE: frozenset(_MANAGEMENT | {P.VIEW_ACCESS_LOG, P.CHECK_RETURNS}),
     # Figures only: no child's record, no case notes.
-    Role.PERFORMANCE_ANALYST: frozenset({P.VIEW_FIGURES}),
+    Role.PERFORMANCE_ANALYST: frozenset({P.VIEW_FIGURES, P.CHECK_RETURNS}),
     Role.PARTNER: frozenset({P.MAKE_PARTNER_REFERRAL}),
     # Reads everything a manager reads, changes nothing.
-    Role.AUDITOR: frozenset(_CASE_READ | {P.VIEW_ACCESS_LOG}),
+    Role.AUDITOR: frozenset(_CASE_READ | {P.VIEW_ACCESS_LOG, P.CHECK_RETURNS}),
     # Runs the system: accounts and the access log, not children's records.
     Role.SYSTEM_ADMINISTRATOR: frozenset({P.MANAGE_USERS, P.VIEW_ACCESS_LOG}),
 }

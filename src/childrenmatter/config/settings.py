@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "childrenmatter.api",
     "childrenmatter.store",
     "childrenmatter.web",
+    "childrenmatter.analysts",
 ]
 
 MIDDLEWARE = [

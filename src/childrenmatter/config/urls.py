@@ -6,4 +6,5 @@ urlpatterns = [
     path("people/", include("childrenmatter.people.urls")),
     path("front-door/", include("childrenmatter.frontdoor.urls")),
     path("", include("childrenmatter.api.urls")),
+    path("returns/", include("childrenmatter.analysts.urls")),
 ]

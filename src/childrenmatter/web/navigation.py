@@ -18,6 +18,7 @@ ITEMS = (
     ("Possible duplicates", "people:duplicates", Permission.MERGE_PEOPLE),
     ("Refer a child", "partners:refer", Permission.MAKE_PARTNER_REFERRAL),
     ("Your referrals", "partners:referrals", Permission.MAKE_PARTNER_REFERRAL),
+    ("Returns", "analysts:returns", Permission.CHECK_RETURNS),
     ("Access log", "accounts:access-log", Permission.VIEW_ACCESS_LOG),
     ("Staff accounts", "accounts:staff", Permission.MANAGE_USERS),
 )

@@ -1,0 +1,1 @@
+"""The analysts' pages: check returns before they are sent, and download them."""
