@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "childrenmatter.store.commands",
     "childrenmatter.api.commands",
     "childrenmatter.accounts.commands",
+    "childrenmatter.dashboards.commands",
 )
 
 

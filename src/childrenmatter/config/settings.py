@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "childrenmatter.store",
     "childrenmatter.web",
     "childrenmatter.analysts",
+    "childrenmatter.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,5 @@ urlpatterns = [
     path("front-door/", include("childrenmatter.frontdoor.urls")),
     path("", include("childrenmatter.api.urls")),
     path("returns/", include("childrenmatter.analysts.urls")),
+    path("dashboards/", include("childrenmatter.dashboards.urls")),
 ]

@@ -13,6 +13,7 @@ from childrenmatter.accounts.permissions import Permission, authorities_where
 # (text, url name, permission): in the order they appear.
 ITEMS = (
     ("Figures", "web:home", Permission.VIEW_FIGURES),
+    ("Dashboards", "dashboards:index", Permission.VIEW_FIGURES),
     ("Front door", "frontdoor:queue", Permission.SCREEN_CONTACT),
     ("Find a person", "people:search", Permission.VIEW_PERSON),
     ("Possible duplicates", "people:duplicates", Permission.MERGE_PEOPLE),

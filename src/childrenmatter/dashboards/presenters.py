@@ -1,0 +1,164 @@
+"""Shapes the snapshot's rows for the dashboards' templates: figures, charts and tables."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import polars as pl
+from django.urls import reverse
+from markupsafe import Markup
+
+from childrenmatter.dashboards.snapshot import Snapshot
+from childrenmatter.insight.areas import AREAS, Area
+from childrenmatter.insight.charts import chart_table, format_value, trend_chart_svg
+
+# How each unit's headline number is labelled on the chart's axis and in the table.
+UNIT_LABELS = {
+    "count": "number",
+    "rate_per_10k": "rate per 10,000 children",
+    "percent": "%",
+    "days": "working days (median)",
+    "average": "average",
+}
+# The words of a RAG rating, so the tag is read, not only seen (WCAG 1.4.1).
+RAG_TAGS = {
+    "green": {"text": "Green: on target", "classes": "govuk-tag--green"},
+    "amber": {"text": "Amber: near target", "classes": "govuk-tag--yellow"},
+    "red": {"text": "Red: off target", "classes": "govuk-tag--red"},
+}
+
+
+def area_slug(area: Area) -> str:
+    return area.key.replace("_", "-")
+
+
+def area_from_slug(slug: str) -> Area | None:
+    return next((area for area in AREAS if area_slug(area) == slug), None)
+
+
+def indicator_title(name: str) -> str:
+    from childrenmatter.insight.indicators import REGISTRY
+
+    indicator = REGISTRY.get(name)
+    return indicator.title if indicator else name.replace("_", " ").capitalize()
+
+
+def month_name(period: str | None) -> str:
+    return f"{date.fromisoformat(period + '-01'):%B %Y}" if period else ""
+
+
+def children_counted(row: dict) -> int | None:
+    """How many children are behind a figure: its count, or a percentage's numerator."""
+    for key in ("count", "numerator"):
+        value = row.get(key)
+        if value is not None:
+            return int(value)
+    return None
+
+
+def figure_text(value, unit: str) -> str:
+    return format_value(value, UNIT_LABELS.get(unit, ""))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def chart_svg(snapshot: Snapshot, la_code: str, indicator: str, title: str, unit: str,
+              rows: pl.DataFrame) -> str:
+    return _chart_cached(str(snapshot.folder), snapshot.taken_at.isoformat(), la_code,
+                         indicator, title, UNIT_LABELS.get(unit, unit), rows)
+
+
+_svg_cache: dict[tuple, str] = {}
+
+
+def _chart_cached(folder, taken_at, la_code, indicator, title, unit_label, rows) -> str:
+    key = (folder, taken_at, la_code, indicator)
+    if key not in _svg_cache:
+        if len(_svg_cache) > 2000:
+            _svg_cache.clear()
+        svg = trend_chart_svg(rows, title=title, unit_label=unit_label)
+        _svg_cache[key] = re.sub(r'^(<svg[^>]*?) width="\d+" height="\d+"', r"\1", svg,
+                                 count=1)
+    return _svg_cache[key]
+
+
+def indicator_panel(snapshot: Snapshot, la_code: str, area: Area, name: str) -> dict | None:
+    """Everything the area page shows about one indicator; None when it has no figures."""
+    rows = snapshot.rows(la_code, name)
+    if rows.height == 0:
+        return None
+    title = indicator_title(name)
+    unit = rows["unit"][0] if "unit" in rows.columns else "count"
+    latest = rows.row(rows.height - 1, named=True)
+    unit_label = UNIT_LABELS.get(unit, unit)
+    table_rows = [
+        [
+            {"text": month_name(row["period"])},
+            {"text": figure_text(row.get("value"), unit), "format": "numeric"},
+            {"text": figure_text(row.get("england"), unit), "format": "numeric"},
+            {"text": figure_text(row.get("neighbours"), unit), "format": "numeric"},
+            {"text": figure_text(row.get("target"), unit), "format": "numeric"},
+            {"text": RAG_TAGS[row["rag"]]["text"] if row.get("rag") in RAG_TAGS else "–"},
+        ]
+        for row in chart_table(rows)
+    ]
+    return {
+        "name": name,
+        "id": _slug(name),
+        "title": title,
+        "unit": unit,
+        "unit_label": unit_label,
+        "period": latest["period"],
+        "month": month_name(latest["period"]),
+        "value": figure_text(latest.get("value"), unit),
+        "england": figure_text(latest.get("england"), unit),
+        "neighbours": figure_text(latest.get("neighbours"), unit),
+        "target": figure_text(latest.get("target"), unit),
+        "rag": RAG_TAGS.get(latest.get("rag") or ""),
+        "children": children_counted(latest),
+        "svg": chart_svg(snapshot, la_code, name, title, unit, rows),
+        "table": {
+            "caption": f"{title}: {unit_label}, month by month",
+            "captionClasses": "govuk-table__caption--s",
+            "firstCellIsHeader": True,
+            "head": [{"text": "Month"}, {"text": "This authority", "format": "numeric"},
+                     {"text": "England", "format": "numeric"},
+                     {"text": "Neighbours", "format": "numeric"},
+                     {"text": "Target", "format": "numeric"}, {"text": "RAG"}],
+            "rows": table_rows,
+        },
+    }
+
+
+def children_link(area: Area, panel: dict, la_code: str) -> Markup | None:
+    """The count as a link to the children behind it, named for a screen reader's list of
+    links ("2 children behind Children looked after")."""
+    if panel["children"] is None:
+        return None
+    href = reverse("dashboards:children", args=[area_slug(area), panel["name"]])
+    return Markup('<a class="govuk-link" href="{}?authority={}">{} <span '
+                  'class="govuk-visually-hidden">children behind {}, </span>listed</a>'
+                  ).format(href, la_code, f"{panel['children']:,}", panel["title"])
+
+
+def headline_rows(snapshot: Snapshot, la_code: str, area: Area) -> list[dict]:
+    """The area's headline indicators for the index page: figure, England and RAG."""
+    rows = []
+    for name in area.headline:
+        found = snapshot.rows(la_code, name)
+        if found.height == 0:
+            continue
+        latest = found.row(found.height - 1, named=True)
+        unit = latest.get("unit") or "count"
+        rag = RAG_TAGS.get(latest.get("rag") or "")
+        rows.append([
+            {"text": indicator_title(name)},
+            {"text": figure_text(latest.get("value"), unit), "format": "numeric"},
+            {"text": figure_text(latest.get("england"), unit), "format": "numeric"},
+            {"html": (f'<strong class="govuk-tag {rag["classes"]}">{rag["text"]}</strong>'
+                      if rag else "–")},
+        ])
+    return rows
