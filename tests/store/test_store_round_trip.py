@@ -19,7 +19,7 @@ from store_builders import (
 )
 
 from childrenmatter.dataset.codes import codes_for, collection_year
-from childrenmatter.dataset.io import read_dataset
+from childrenmatter.dataset.io import conform, read_dataset
 from childrenmatter.dataset.schema import TABLES
 from childrenmatter.store.extract import extract_dataset, extract_tables
 from childrenmatter.store.load import delete_authority, load_dataset
@@ -187,3 +187,46 @@ def test_a_child_merged_into_another_record_is_extracted_as_that_record(tmp_path
     k4 = ours["contacts"].filter(pl.col("contact_id") == "K4")
     assert k4["child_id"].to_list() == ["D"]
     assert ours["referrals"].filter(pl.col("referral_id") == "RE")["child_id"].to_list() == ["D"]
+
+
+dates = st.dates(min_value=date(1995, 1, 1), max_value=date(2018, 12, 20))
+
+
+@st.composite
+def a_child(draw, number: int) -> dict:
+    born = draw(st.one_of(st.none(), dates))
+    after_birth = dates if born is None else st.dates(min_value=born, max_value=date(2018, 12, 31))
+    return {
+        "la_code": MIDDLESBROUGH,
+        "child_id": f"H{number:04d}",
+        "upn": draw(st.one_of(st.none(), st.from_regex(r"[A-Z][0-9]{12}", fullmatch=True))),
+        "sex": draw(st.sampled_from(sorted(codes_for("sex")))),
+        "date_of_birth": born,
+        "expected_date_of_birth": draw(st.one_of(st.none(), dates)) if born is None else None,
+        "ethnicity": draw(st.sampled_from(sorted(codes_for("ethnicity")))),
+        "disabilities": draw(st.one_of(
+            st.none(), st.lists(st.sampled_from(sorted(codes_for("disability"))), unique=True,
+                                max_size=3))),
+        "uasc": draw(st.booleans()),
+        "uasc_ceased_date": draw(st.one_of(st.none(), after_birth)),
+        "date_of_death": draw(st.one_of(st.none(), after_birth)),
+    }
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(children=st.integers(min_value=1, max_value=6).flatmap(
+    lambda n: st.tuples(*(a_child(i) for i in range(n)))))
+def test_any_valid_children_come_back_from_the_store_unchanged(tmp_path_factory, children):
+    original = small_dataset_tables()
+    original["children"] = pl.concat([
+        conform("children", original["children"]),
+        pl.DataFrame(list(children), schema=TABLES["children"].polars_schema),
+    ])
+    folder = write(original, tmp_path_factory.mktemp("in") / "dataset")
+    for code in (MIDDLESBROUGH, HARTLEPOOL):
+        delete_authority(code)
+
+    load_dataset(folder)
+
+    assert_same_tables(extract_tables(), read_dataset(folder))
