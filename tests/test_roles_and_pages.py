@@ -138,6 +138,18 @@ PAGES: dict[str, Page] = {
     "frontdoor:school-told": Page(
         lambda w: f"/front-door/contacts/{w['notification'].pk}/triage/school-told/",
         get=None, post=holders(P.TRIAGE_DOMESTIC_ABUSE)),
+    # The dashboards: figures for those who may see figures; the children behind a figure
+    # only for those who may read children's records; refreshing for analysts and managers.
+    # The authority is in the query, so the other authority's staff are refused.
+    "dashboards:index": Page(lambda w: "/dashboards/", get=holders(P.VIEW_FIGURES)),
+    "dashboards:area": Page(lambda w: "/dashboards/children-in-care/?authority=806",
+                            get=holders(P.VIEW_FIGURES)),
+    "dashboards:children": Page(
+        lambda w: "/dashboards/children-in-care/looked_after/children/?authority=806",
+        get=holders(P.VIEW_PERSON)),
+    "dashboards:refresh": Page(lambda w: "/dashboards/refresh/", get=None,
+                               post=frozenset({Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER,
+                                               Role.HEAD_OF_SERVICE})),
     # Partner professionals' pages: their own organisation's referrals only.
     "partners:refer": Page(lambda w: "/partners/refer/", get=holders(P.MAKE_PARTNER_REFERRAL),
                            post=holders(P.MAKE_PARTNER_REFERRAL)),
