@@ -294,3 +294,22 @@ def test_a_contact_received_in_the_hour_the_clocks_skip_loads_nothing(tmp_path, 
 
     assert "806 K1 at 2018-03-25 01:30" in capsys.readouterr().err
     assert set(store_counts().values()) == {0}
+
+
+def test_the_command_takes_several_authorities_after_one_option(dataset, tmp_path, capsys):
+    assert main(["load", "--dataset", str(dataset), "--authority", "806", "805"]) == 0
+    assert main(["extract", "--out", str(tmp_path / "out"), "--authority", "805", "806"]) == 0
+
+    printed = capsys.readouterr().out
+    assert "806: loaded" in printed and "805: loaded" in printed
+    assert "rows/s" in printed
+    assert sorted(pl.read_parquet(tmp_path / "out" / "authorities.parquet")["la_code"]) == [
+        "805", "806"]
+
+
+def test_an_authority_code_that_is_not_three_digits_is_refused_by_the_command(dataset, capsys):
+    with pytest.raises(SystemExit) as refused:
+        main(["load", "--dataset", str(dataset), "--authority", "Middlesbrough"])
+
+    assert refused.value.code == 2
+    assert "an LA code is three digits" in capsys.readouterr().err

@@ -29,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "dataset is checked first: one with any problem loads nothing.",
     )
     load.add_argument("--dataset", required=True, metavar="DIR", help="dataset folder")
-    load.add_argument("--authority", action="append", type=_authority_code, metavar="CODE",
-                      help="load only this authority (repeat for several; default: all)")
+    load.add_argument("--authority", action="extend", nargs="+", type=_authority_code,
+                      metavar="CODE", help="load only these authorities (default: all)")
     load.add_argument("--replace", action="store_true",
                       help="replace the records of an authority the store already holds")
     load.add_argument("--skip-unchanged", action="store_true",
@@ -44,8 +44,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "does not hold yet are written empty), whole or not at all.",
     )
     extract.add_argument("--out", required=True, metavar="DIR", help="dataset folder to write")
-    extract.add_argument("--authority", action="append", type=_authority_code, metavar="CODE",
-                         help="extract only this authority (repeat for several; default: all)")
+    extract.add_argument("--authority", action="extend", nargs="+", type=_authority_code,
+                         metavar="CODE", help="extract only these authorities (default: all)")
     extract.set_defaults(handler=run_extract)
 
     demo = subparsers.add_parser(
