@@ -59,7 +59,7 @@ def test_a_monthly_series_as_csv_has_a_row_per_month_and_indicator(capsys, small
     assert len(rows) == 2 * len(INDICATORS)
     first = rows[0]
     assert set(first) == {"period", "indicator", "unit", "count", "rate_per_10k", "percent",
-                          "numerator", "denominator", "days", "average"}
+                          "numerator", "denominator", "days", "average", "hours"}
     referrals = next(r for r in rows if r["indicator"] == "referrals")
     # Both authorities together: D in Middlesbrough and A in Hartlepool, January 2018.
     assert (referrals["period"], referrals["count"], referrals["percent"]) == ("2018-01", "2", "")

@@ -20,7 +20,7 @@ from childrenmatter.errors import UserError
 
 FORMATS = ("json", "csv", "table")
 CSV_COLUMNS = ("count", "rate_per_10k", "percent", "numerator", "denominator", "days",
-               "average")
+               "average", "hours")
 
 
 def parse_date(option: str, text: str) -> date:
@@ -142,6 +142,8 @@ def _table_row(name: str, figure: dict[str, Any]) -> str:
         value, unit, count = figure["percent"], "%", figure["denominator"]
     elif "days" in figure:
         value, unit, count = figure["days"], "days (median)", figure["count"]
+    elif "hours" in figure:
+        value, unit, count = figure["hours"], "hours (median)", figure["count"]
     elif "average" in figure:
         value, unit, count = figure["average"], "average", figure["denominator"]
     else:

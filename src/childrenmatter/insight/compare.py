@@ -61,13 +61,16 @@ COLUMNS = ("period", "indicator", "unit", "value", "count", "numerator", "denomi
 PUBLISHED_COLUMNS = ("period", "indicator", "area", "value")
 ENGLAND = "england"
 
-# The column whose median a Unit.DAYS indicator reports: counting by authority and by
+# The column whose median a Unit.DAYS (or HOURS) indicator reports: counting by authority and by
 # that value gives each authority's distribution, from which the median of any group of
 # authorities is exact (a median cannot be added up like a count).
 DAYS_VALUES: dict[str, str] = {
     "assessment_median_working_days": "working_days",
     "contact_median_hours_to_decision": "hours_to_decision",
 }
+
+# Units whose figure is a median.
+MEDIANS = (Unit.DAYS, Unit.HOURS)
 
 _MONTH = re.compile(r"\d{4}-\d{2}")
 _FLOAT = pl.Float64
@@ -109,7 +112,9 @@ def _value(unit: pl.Expr) -> pl.Expr:
                                                             10_000))
         .when(unit == Unit.PERCENT.value).then(_half_up_tenths(numerator, denominator, 100))
         .when(unit == Unit.AVERAGE.value).then(_half_up_tenths(numerator, denominator, 1))
-        .otherwise((pl.col("days") * 10 + 0.5).floor() / 10)  # Unit.DAYS: a median
+        # Unit.DAYS and Unit.HOURS: a median (in the "days" column here, whichever unit),
+        # half-up; the tiny addition undoes binary fractions such as 1.15 = 1.1499999...
+        .otherwise((pl.col("days") * 10 + 0.5 + 1e-9).floor() / 10)
     )
 
 
@@ -135,15 +140,15 @@ def authority_rows(
     period, and for the Unit.DAYS indicators the count of records at each value
     (la_code, period, indicator, value, count)."""
     indicators = list(indicators)
-    days = [i for i in indicators if i.unit is Unit.DAYS]
-    others = [i for i in indicators if i.unit is not Unit.DAYS]
+    days = [i for i in indicators if i.unit in MEDIANS]
+    others = [i for i in indicators if i.unit not in MEDIANS]
     frames = [_long(i, rows) for i, rows in compute_rows(others, tables, periods).items()]
     distributions = []
     for indicator in days:
         column = DAYS_VALUES[indicator.name]
         by_value = pl.struct(pl.col("la_code"), pl.col(column).alias("_value"))
         rows = compute_rows([indicator], tables, periods, area=by_value)[indicator]
-        distributions.append(rows.filter(pl.col("days").is_not_null()).select(
+        distributions.append(rows.filter(pl.col(indicator.unit.value).is_not_null()).select(
             pl.col("area").struct.field("la_code"), "period",
             pl.lit(indicator.name).alias("indicator"),
             pl.col("area").struct.field("_value").cast(_FLOAT).alias("value"),
@@ -177,7 +182,8 @@ def _sum_parts(frame: pl.DataFrame, group: list[str]) -> pl.DataFrame:
 
 
 def _grid(indicators: list[Indicator], codes: list[str], labels: list[str]) -> pl.DataFrame:
-    return (pl.DataFrame({"la_code": codes})
+    # Typed, so that an empty list of codes (no complete neighbours) still joins.
+    return (pl.DataFrame({"la_code": codes}, schema={"la_code": pl.String})
             .join(pl.DataFrame({"period": labels}), how="cross")
             .join(pl.DataFrame({"indicator": [i.name for i in indicators],
                                 "unit": [i.unit.value for i in indicators]}), how="cross"))
@@ -189,7 +195,8 @@ def _figures(grid: pl.DataFrame, parts: pl.DataFrame, group: list[str]) -> pl.Da
     full = grid.join(parts, on=[*group, "period", "indicator"], how="left")
     unit = pl.col("unit")
     has = {
-        "count": unit.is_in([Unit.COUNT.value, Unit.RATE.value, Unit.DAYS.value]),
+        "count": unit.is_in([Unit.COUNT.value, Unit.RATE.value, Unit.DAYS.value,
+                             Unit.HOURS.value]),
         "numerator": unit.is_in([Unit.PERCENT.value, Unit.AVERAGE.value]),
     }
     full = full.with_columns(

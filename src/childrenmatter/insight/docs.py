@@ -55,7 +55,7 @@ by month, then by indicator, with the same figures as `--at`:
 ```
 
 CSV (`--format csv`) has one row per month (or date) and indicator, with the columns
-`period,indicator,unit,count,rate_per_10k,percent,numerator,denominator,days,average`;
+`period,indicator,unit,count,rate_per_10k,percent,numerator,denominator,days,average,hours`;
 a column that does not apply to the indicator's unit is empty.
 
 A month must lie wholly within the data (the authorities' `period_start` to `period_end`);
@@ -88,6 +88,8 @@ _UNITS = (
      "when the denominator is 0), `numerator`, `denominator`"),
     ("days", "`days` (the median, half-up to one decimal; `null` when there is nothing to "
      "take it of), `count`"),
+    ("hours", "`hours` (the median, half-up to one decimal; `null` when there is nothing "
+     "to take it of), `count`"),
     ("average", "`average` (numerator ÷ denominator, half-up to one decimal; `null` when the "
      "denominator is 0), `numerator`, `denominator`"),
 )
@@ -98,15 +100,9 @@ _INTRO = _INTRO_TEMPLATE.replace("{usage}", "\n".join(_USAGE)).replace(
 
 # DOMAIN.md's indicators that the registry does not have yet, so the page says so.
 NOT_YET = (
-    "Front door: RAG mix and time to decision",
-    "Assessments: outcomes",
-    "Child protection: reviews in time; categories of abuse",
-    "Child in need: children seen alone",
-    "Looked after: legal status and placement mix; reviews and visits in time; placement "
-    "cost",
-    "Workforce: caseload per team; newly qualified workers' protected caseloads; vacancies",
-    "Every indicator: England and statistical neighbours beside the authority's figure; "
-    "targets and RAG; the children behind each count",
+    "Workforce: vacancies (the dataset holds workers in post, not the posts they fill)",
+    "Looked after: visits after a placement's first year at the 3-monthly interval "
+    "regulation 28 allows (held to 6 weeks throughout)",
 )
 
 

@@ -17,6 +17,8 @@ from childrenmatter.clocks.calendar import add_working_days_expr, working_days_b
 from childrenmatter.clocks.rules import RULES
 from childrenmatter.dataset.codes import (
     CONNECTED_PERSON_PLACEMENTS,
+    FOSTER_PLACEMENTS,
+    RESIDENTIAL_PLACEMENTS,
     SUITABLE_ACCOMMODATION,
     TEMPORARY_PLACEMENTS,
 )
@@ -424,6 +426,177 @@ def agency_workers(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.D
     return count_share(in_post, area, pl.col("agency"))
 
 
+# --- Added measures: front door RAG and timing, assessment outcomes, CP reviews and
+# categories, CIN seen alone, looked-after mix, reviews, visits and cost, workforce -------
+
+# Legal statuses (903 LS): care orders (interim C1, full C2); accommodated under section 20
+# (V2); placement orders and freeing orders (E1, D1), as grouped in the DfE's tables.
+CARE_ORDERS = ("C1", "C2")
+SECTION_20 = ("V2",)
+PLACEMENT_ORDERS = ("E1", "D1")
+# Newly qualified: qualified within the 12 months before the day (the ASYE year). A
+# protected caseload: reasoned local standard of at most 15 children in that year (the
+# ASYE framework asks for a protected caseload without fixing a number).
+NEWLY_QUALIFIED_MONTHS = 12
+PROTECTED_CASELOAD = 15
+# Looked-after visits (Care Planning Regulations 2010, reg. 28): within a week of a
+# placement starting, then at intervals of at most 6 weeks in its first year. Measured
+# here as: seen within the last 6 weeks, for children placed more than a week before.
+CLA_VISIT_FIRST_DAYS = RULES["cla_visit_first"].amount  # 7
+CLA_VISIT_INTERVAL_DAYS = RULES["cla_visit_next"].amount * 7  # 6 weeks
+FIRST_CLA_REVIEW_WORKING_DAYS = RULES["first_cla_review"].amount  # 20
+SECOND_CLA_REVIEW_MONTHS = RULES["second_cla_review"].amount  # 3
+NEXT_CLA_REVIEW_MONTHS = RULES["next_cla_review"].amount  # 6
+FIRST_RCPC_MONTHS = RULES["first_rcpc"].amount  # 3
+NEXT_RCPC_MONTHS = RULES["next_rcpc"].amount  # 6
+
+
+def _contacts_rag(colour: str) -> Compute:
+    def compute(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+        rated = _contacts(tables, periods).filter(pl.col("rag").is_not_null())
+        return count_share(rated, area, pl.col("rag") == colour)
+    return compute
+
+
+def contact_hours_to_decision(tables: Tables, periods: pl.DataFrame,
+                              area: pl.Expr) -> pl.DataFrame:
+    decided = _contacts(tables, periods).filter(pl.col("decision_datetime").is_not_null())
+    hours = ((pl.col("decision_datetime") - pl.col("contact_datetime")).dt.total_minutes()
+             / 60).alias("hours_to_decision")
+    return decided.with_columns(hours).group_by(area.alias("area"), "period").agg(
+        pl.col("hours_to_decision").median().alias("hours"), pl.len().alias("count"))
+
+
+def _assessment_outcome(outcome: str) -> Compute:
+    def compute(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+        return count_share(_authorised_assessments(tables, periods), area,
+                           pl.col("outcome") == outcome)
+    return compute
+
+
+def _plans_open_at_end(tables: Tables, periods: pl.DataFrame) -> pl.DataFrame:
+    plans = tables["cp_plans"].select(*KEY, "cp_plan_id", "start_date", "end_date",
+                                      "latest_category")
+    return open_on_end(plans, "start_date", "end_date", periods)
+
+
+def cp_reviews_in_time(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    on_plan = _plans_open_at_end(tables, periods)
+    reviews = tables["cp_conferences"].filter(
+        (pl.col("conference_type") == "review") & pl.col("cp_plan_id").is_not_null()
+    ).select("la_code", "cp_plan_id", pl.col("conference_date").alias("reviewed"))
+    rows = on_plan.join(reviews, on=["la_code", "cp_plan_id"], how="left").group_by(
+        *KEY, "cp_plan_id", "period", "start_date", "window_end").agg(
+        pl.col("reviewed").filter(pl.col("reviewed") <= pl.col("window_end")).max()
+        .alias("last_review"))
+    due = (pl.when(pl.col("last_review").is_null())
+           .then(pl.col("start_date").dt.offset_by(f"{FIRST_RCPC_MONTHS}mo"))
+           .otherwise(pl.col("last_review").dt.offset_by(f"{NEXT_RCPC_MONTHS}mo")))
+    return count_share(rows, area, due >= pl.col("window_end"))
+
+
+def _cp_category(code: str) -> Compute:
+    def compute(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+        return count_share(_plans_open_at_end(tables, periods), area,
+                           pl.col("latest_category") == code)
+    return compute
+
+
+def cin_seen_alone(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    visits = tables["visits"].filter((pl.col("visit_type") == "cin") & pl.col("seen"))
+    return count_share(events_in(visits, "visit_date", periods), area, pl.col("seen_alone"))
+
+
+def _in_care_share(predicate: pl.Expr) -> Compute:
+    def compute(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+        return count_share(_in_care_at_end(tables, periods), area, predicate)
+    return compute
+
+
+def _care_began(tables: Tables) -> pl.DataFrame:
+    return _looked_after(tables).group_by(*KEY, "period_of_care_id").agg(
+        pl.col("decom").min().alias("care_began"))
+
+
+def cla_reviews_in_time(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    in_care = _in_care_at_end(tables, periods).select(
+        *KEY, "period", "period_of_care_id", "window_end").join(
+        _care_began(tables), on=[*KEY, "period_of_care_id"], how="left")
+    reviews = tables["cla_reviews"].select(*KEY, pl.col("review_date").alias("reviewed"))
+    since = (pl.col("reviewed") >= pl.col("care_began")) & (
+        pl.col("reviewed") <= pl.col("window_end"))
+    rows = in_care.join(reviews, on=KEY, how="left").group_by(
+        *KEY, "period", "care_began", "window_end").agg(
+        pl.col("reviewed").filter(since).max().alias("last_review"),
+        pl.col("reviewed").filter(since).len().alias("reviews"))
+    due = (pl.when(pl.col("reviews") == 0)
+           .then(add_working_days_expr("care_began", FIRST_CLA_REVIEW_WORKING_DAYS))
+           .when(pl.col("reviews") == 1)
+           .then(pl.col("last_review").dt.offset_by(f"{SECOND_CLA_REVIEW_MONTHS}mo"))
+           .otherwise(pl.col("last_review").dt.offset_by(f"{NEXT_CLA_REVIEW_MONTHS}mo")))
+    return count_share(rows, area, due >= pl.col("window_end"))
+
+
+def cla_visits_in_time(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    in_care = _in_care_at_end(tables, periods).select(*KEY, "period", "window_end")
+    placed = (_looked_after(tables).filter(pl.col("rne").is_in(NEW_PLACEMENT_REASONS))
+              .select(*KEY, pl.col("decom").alias("placed_on")).unique().sort("placed_on"))
+    rows = in_care.sort("window_end").join_asof(
+        placed, left_on="window_end", right_on="placed_on", by=KEY, strategy="backward",
+        check_sortedness=False).filter(  # both sorted by date above
+        pl.col("placed_on") < pl.col("window_end").dt.offset_by(f"-{CLA_VISIT_FIRST_DAYS}d"))
+    earliest = periods["window_end"].min() - timedelta(days=CLA_VISIT_INTERVAL_DAYS)
+    seen = tables["visits"].filter(
+        (pl.col("visit_type") == "cla") & pl.col("seen")
+        & pl.col("visit_date").is_between(earliest, periods["window_end"].max())
+    ).select(*KEY, pl.col("visit_date").alias("last_seen")).sort("last_seen")
+    rows = rows.sort("window_end").join_asof(
+        seen, left_on="window_end", right_on="last_seen", by=KEY, strategy="backward",
+        check_sortedness=False)  # both sorted by date above
+    in_time = pl.col("last_seen") >= pl.col("window_end").dt.offset_by(
+        f"-{CLA_VISIT_INTERVAL_DAYS}d")
+    return count_share(rows, area, in_time)
+
+
+def placement_cost(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    costed = _in_care_at_end(tables, periods).filter(pl.col("cost_per_week").is_not_null())
+    return costed.group_by(area.alias("area"), "period").agg(
+        pl.col("cost_per_week").round(0).cast(pl.Int64).sum().alias("numerator"),
+        pl.len().alias("denominator"))
+
+
+def _allocated_at_end(tables: Tables, periods: pl.DataFrame) -> pl.DataFrame:
+    allocations = tables["allocations"].select(*KEY, "worker_id", "start_date", "end_date")
+    return open_on_end(allocations, "start_date", "end_date", periods)
+
+
+def caseload_per_team(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
+    teams = tables["workers"].select("la_code", "worker_id", "team_id")
+    allocated = _allocated_at_end(tables, periods).join(
+        teams, on=["la_code", "worker_id"], how="inner")
+    per_authority = allocated.group_by("la_code", "period").agg(
+        pl.struct("team_id", "child_id").n_unique().alias("numerator"),
+        pl.col("team_id").n_unique().alias("denominator"))
+    return per_authority.group_by(area.alias("area"), "period").agg(
+        pl.col("numerator", "denominator").sum())
+
+
+def newly_qualified_protected(tables: Tables, periods: pl.DataFrame,
+                              area: pl.Expr) -> pl.DataFrame:
+    workers = tables["workers"].filter(
+        (pl.col("role") == "social_worker") & pl.col("qualified_date").is_not_null())
+    in_post = open_on_end(workers.select("la_code", "worker_id", "qualified_date",
+                                         "start_date", "end_date"),
+                          "start_date", "end_date", periods).filter(
+        (pl.col("qualified_date") <= pl.col("window_end"))
+        & (pl.col("qualified_date") > pl.col("window_end").dt.offset_by(
+            f"-{NEWLY_QUALIFIED_MONTHS}mo")))
+    caseloads = _allocated_at_end(tables, periods).group_by(
+        "la_code", "worker_id", "period").agg(pl.col("child_id").n_unique().alias("children"))
+    rows = in_post.join(caseloads, on=["la_code", "worker_id", "period"], how="left")
+    return count_share(rows, area, pl.col("children").fill_null(0) <= PROTECTED_CASELOAD)
+
+
 # --- The registry -------------------------------------------------------------------------
 
 _STOCK_DATES = ("Open on the last day of the period: started on or before it and not ended "
@@ -470,6 +643,26 @@ INDICATORS: tuple[Indicator, ...] = (
         "Received in the period; the previous contact may be at any earlier date.",
         "DOMAIN.md (front door: repeat contacts in 12 months)",
         ("contacts",), repeat_contacts,
+    ),
+    *(Indicator(
+        f"contacts_rag_{colour}", f"Contacts rated {colour}", "Front door", Unit.PERCENT,
+        Window.PERIOD,
+        f"Contacts received in the period rated {colour} at screening",
+        f"Contacts rated {colour}",
+        "Contacts received in the period with a RAG rating recorded",
+        "Received in the period.",
+        "DOMAIN.md (front door: RAG mix; local RAG standards)",
+        ("contacts",), _contacts_rag(colour),
+    ) for colour in ("red", "amber", "green")),
+    Indicator(
+        "contact_median_hours_to_decision", "Median hours from contact to decision",
+        "Front door", Unit.HOURS, Window.PERIOD,
+        "Hours from receiving a contact to its threshold decision",
+        "The median of those hours (minutes ÷ 60)",
+        "Contacts received in the period that have a decision",
+        "Received in the period; clock hours, not working hours.",
+        "DOMAIN.md (front door: time to decision)",
+        ("contacts",), contact_hours_to_decision,
     ),
     # Referrals
     Indicator(
@@ -518,6 +711,36 @@ INDICATORS: tuple[Indicator, ...] = (
         "Assessments authorised in the period",
         "Authorisation date falls in the period; working days per the clocks calendar.",
         CIN_STATISTICS, ("assessments", "referrals"), assessment_median_days,
+    ),
+    Indicator(
+        "assessments_leading_to_cin_plan", "Assessments leading to a child in need plan",
+        "Assessment", Unit.PERCENT, Window.PERIOD,
+        "Assessments authorised in the period whose outcome was a child in need plan",
+        "Assessments with outcome cin_plan",
+        "Assessments authorised in the period (an outcome not recorded counts as not)",
+        "Authorisation date falls in the period.",
+        "DOMAIN.md (assessments: outcomes); outcome codes after SSD",
+        ("assessments", "referrals"), _assessment_outcome("cin_plan"),
+    ),
+    Indicator(
+        "assessments_leading_to_strategy_discussion",
+        "Assessments leading to a strategy discussion", "Assessment", Unit.PERCENT, Window.PERIOD,
+        "Assessments authorised in the period whose outcome was a strategy discussion",
+        "Assessments with outcome strategy_discussion",
+        "Assessments authorised in the period (an outcome not recorded counts as not)",
+        "Authorisation date falls in the period.",
+        "DOMAIN.md (assessments: outcomes); outcome codes after SSD",
+        ("assessments", "referrals"), _assessment_outcome("strategy_discussion"),
+    ),
+    Indicator(
+        "assessments_no_further_action", "Assessments with no further action", "Assessment",
+        Unit.PERCENT, Window.PERIOD,
+        "Assessments authorised in the period whose outcome was no further action",
+        "Assessments with outcome nfa",
+        "Assessments authorised in the period (an outcome not recorded counts as not)",
+        "Authorisation date falls in the period.",
+        "DOMAIN.md (assessments: outcomes); outcome codes after SSD",
+        ("assessments", "referrals"), _assessment_outcome("nfa"),
     ),
     # Section 47
     Indicator(
@@ -592,6 +815,63 @@ INDICATORS: tuple[Indicator, ...] = (
         "DOMAIN.md local standard (CP visits every 10 working days; clocks rule cp_visit)",
         ("cp_plans", "visits"), _visited_in_time("cp_plans", "cp", "cp_visit"),
     ),
+    Indicator(
+        "cp_reviews_in_time", "Child protection plans reviewed in time", "Child protection",
+        Unit.PERCENT, Window.AT_END,
+        "Plans open on the day whose review conference is not overdue",
+        "Plans whose next review was not yet due on the day: 3 months after the plan "
+        "started when there has been no review, 6 months after the latest review otherwise",
+        "Child protection plans open on the period's last day",
+        f"{_STOCK_DATES} Reviews are review conferences (RCPC) of the plan held on or "
+        "before the day.",
+        f"{CIN_STATISTICS} (CPPreviewDate); Working Together to Safeguard Children 2023",
+        ("cp_plans", "cp_conferences"), cp_reviews_in_time,
+    ),
+    Indicator(
+        "cp_category_neglect", "Child protection plans: neglect",
+        "Child protection", Unit.PERCENT, Window.AT_END,
+        "Plans open on the day whose latest category of abuse is NEG",
+        "Plans with latest category NEG",
+        "Child protection plans open on the period's last day",
+        _STOCK_DATES, f"{CIN_STATISTICS} (LatestCategoryOfAbuse)",
+        ("cp_plans",), _cp_category("NEG"),
+    ),
+    Indicator(
+        "cp_category_emotional", "Child protection plans: emotional abuse",
+        "Child protection", Unit.PERCENT, Window.AT_END,
+        "Plans open on the day whose latest category of abuse is EMO",
+        "Plans with latest category EMO",
+        "Child protection plans open on the period's last day",
+        _STOCK_DATES, f"{CIN_STATISTICS} (LatestCategoryOfAbuse)",
+        ("cp_plans",), _cp_category("EMO"),
+    ),
+    Indicator(
+        "cp_category_physical", "Child protection plans: physical abuse",
+        "Child protection", Unit.PERCENT, Window.AT_END,
+        "Plans open on the day whose latest category of abuse is PHY",
+        "Plans with latest category PHY",
+        "Child protection plans open on the period's last day",
+        _STOCK_DATES, f"{CIN_STATISTICS} (LatestCategoryOfAbuse)",
+        ("cp_plans",), _cp_category("PHY"),
+    ),
+    Indicator(
+        "cp_category_sexual", "Child protection plans: sexual abuse",
+        "Child protection", Unit.PERCENT, Window.AT_END,
+        "Plans open on the day whose latest category of abuse is SAB",
+        "Plans with latest category SAB",
+        "Child protection plans open on the period's last day",
+        _STOCK_DATES, f"{CIN_STATISTICS} (LatestCategoryOfAbuse)",
+        ("cp_plans",), _cp_category("SAB"),
+    ),
+    Indicator(
+        "cp_category_multiple", "Child protection plans: multiple categories",
+        "Child protection", Unit.PERCENT, Window.AT_END,
+        "Plans open on the day whose latest category of abuse is MUL",
+        "Plans with latest category MUL",
+        "Child protection plans open on the period's last day",
+        _STOCK_DATES, f"{CIN_STATISTICS} (LatestCategoryOfAbuse)",
+        ("cp_plans",), _cp_category("MUL"),
+    ),
     # Child in need
     Indicator(
         "cin_local", "Children in need (local definition)", "Child in need", Unit.RATE,
@@ -619,6 +899,16 @@ INDICATORS: tuple[Indicator, ...] = (
         f"{_STOCK_DATES} Working days per the clocks calendar.",
         "DOMAIN.md local standard (CIN visits every 20 working days; clocks rule cin_visit)",
         ("cin_plans", "visits"), _visited_in_time("cin_plans", "cin", "cin_visit"),
+    ),
+    Indicator(
+        "cin_seen_alone", "CIN visits where the child was seen alone", "Child in need",
+        Unit.PERCENT, Window.PERIOD,
+        "Child in need visits in the period at which the child was seen alone",
+        "Visits with the child seen alone",
+        "CIN visits in the period at which the child was seen",
+        "Visit date falls in the period.",
+        "DOMAIN.md (child in need: seen alone); Ofsted Annex A",
+        ("visits",), cin_seen_alone,
     ),
     # Looked after
     Indicator(
@@ -695,6 +985,78 @@ INDICATORS: tuple[Indicator, ...] = (
         CLA_STATISTICS, ("episodes", "children"), long_term_stability,
     ),
     Indicator(
+        "looked_after_on_care_orders", "Looked after on care orders", "Children in care",
+        Unit.PERCENT, Window.AT_END,
+        "Children looked after under an interim or full care order", "Legal status C1 or C2",
+        _IN_CARE_AT_END, _STOCK_DATES,
+        CLA_STATISTICS, ("episodes",), _in_care_share(pl.col("ls").is_in(CARE_ORDERS)),
+    ),
+    Indicator(
+        "looked_after_on_section_20", "Looked after under section 20", "Children in care",
+        Unit.PERCENT, Window.AT_END,
+        "Children accommodated under section 20 (single placements)", "Legal status V2",
+        _IN_CARE_AT_END, _STOCK_DATES,
+        CLA_STATISTICS, ("episodes",), _in_care_share(pl.col("ls").is_in(SECTION_20)),
+    ),
+    Indicator(
+        "looked_after_placement_orders", "Looked after on placement orders", "Children in care",
+        Unit.PERCENT, Window.AT_END,
+        "Children looked after under a placement or freeing order", "Legal status E1 or D1",
+        _IN_CARE_AT_END, _STOCK_DATES,
+        CLA_STATISTICS, ("episodes",), _in_care_share(pl.col("ls").is_in(PLACEMENT_ORDERS)),
+    ),
+    Indicator(
+        "looked_after_in_foster_care", "Looked after in foster care", "Children in care",
+        Unit.PERCENT, Window.AT_END,
+        "Children looked after in foster placements", "Placement U1-U6",
+        _IN_CARE_AT_END, _STOCK_DATES,
+        CLA_STATISTICS, ("episodes",), _in_care_share(pl.col("place").is_in(FOSTER_PLACEMENTS)),
+    ),
+    Indicator(
+        "looked_after_in_residential_care", "Looked after in residential care", "Children in care",
+        Unit.PERCENT, Window.AT_END,
+        "Children looked after in children's homes, secure units, residential care or schools",
+        "Placement K1, K2, R1, R2, R3 or S1", _IN_CARE_AT_END, _STOCK_DATES,
+        CLA_STATISTICS, ("episodes",),
+        _in_care_share(pl.col("place").is_in(RESIDENTIAL_PLACEMENTS)),
+    ),
+    Indicator(
+        "cla_reviews_in_time", "Looked-after reviews in time", "Children in care",
+        Unit.PERCENT, Window.AT_END,
+        "Children looked after whose review is not overdue on the day",
+        "Children whose next review was not yet due: 20 working days after care began "
+        "with no review yet, 3 months after the first review, 6 months after the latest",
+        "Children looked after on the period's last day (not on short breaks)",
+        f"{_STOCK_DATES} Reviews since the current period of care began, on or before "
+        "the day; working days per the clocks calendar.",
+        f"{CLA_STATISTICS} (SSDA903 Reviews); Care Planning, Placement and Case Review "
+        "(England) Regulations 2010, regulation 33",
+        ("episodes", "cla_reviews"), cla_reviews_in_time,
+    ),
+    Indicator(
+        "cla_visits_in_time", "Looked-after children visited in time", "Children in care",
+        Unit.PERCENT, Window.AT_END,
+        "Children looked after seen on a visit within the last 6 weeks",
+        "Children whose latest looked-after visit at which they were seen was at most 42 "
+        "days before the day",
+        "Children looked after on the period's last day whose current placement began "
+        "more than 7 days before it",
+        f"{_STOCK_DATES} Simplified from regulation 28 (a visit within a week of a "
+        "placement, then every 6 weeks in its first year; every 3 months after that is "
+        "allowed by the regulation but held to 6 weeks here).",
+        "Care Planning, Placement and Case Review (England) Regulations 2010, regulation 28",
+        ("episodes", "visits"), cla_visits_in_time,
+    ),
+    Indicator(
+        "placement_cost_per_week", "Average placement cost per week", "Children in care",
+        Unit.AVERAGE, Window.AT_END,
+        "Weekly cost of the placements of children looked after on the day",
+        "Sum of the weekly costs, each rounded to the whole pound",
+        "Children looked after on the period's last day whose placement has a cost recorded",
+        _STOCK_DATES, "DOMAIN.md (looked after: placement cost); episodes.cost_per_week",
+        ("episodes",), placement_cost,
+    ),
+    Indicator(
         "missing_episodes", "Missing episodes", "Children in care", Unit.COUNT, Window.PERIOD,
         "Episodes of a looked-after child missing (not 'away without authorisation')",
         "Missing episodes started", "", "Start date falls in the period.",
@@ -748,6 +1110,25 @@ INDICATORS: tuple[Indicator, ...] = (
         "Children with an allocation open", "Workers with at least one allocation open",
         _STOCK_DATES, f"{WORKFORCE_STATISTICS} (caseload per case-holding worker)",
         ("allocations",), caseload_per_worker,
+    ),
+    Indicator(
+        "caseload_per_team", "Children per team", "Workforce", Unit.AVERAGE, Window.AT_END,
+        "Children allocated to a team's workers, per team with at least one child",
+        "Children with an allocation open, counted once per team",
+        "Teams whose workers hold at least one allocation", _STOCK_DATES,
+        "DOMAIN.md (workforce: caseload per team)", ("allocations", "workers"),
+        caseload_per_team,
+    ),
+    Indicator(
+        "newly_qualified_protected_caseloads", "Newly qualified workers with protected "
+        "caseloads", "Workforce", Unit.PERCENT, Window.AT_END,
+        "Newly qualified social workers holding 15 children or fewer",
+        "Of the denominator, those with at most 15 children allocated on the day",
+        "Social workers in post on the day who qualified in the 12 months before it",
+        f"{_STOCK_DATES} The limit of 15 is a reasoned local standard (the ASYE framework "
+        "asks for a protected caseload without fixing a number).",
+        "DOMAIN.md (workforce: newly qualified workers' protected caseloads)",
+        ("workers", "allocations"), newly_qualified_protected,
     ),
     Indicator(
         "agency_workers", "Agency workers", "Workforce", Unit.PERCENT, Window.AT_END,

@@ -49,6 +49,7 @@ class Unit(StrEnum):
     - percent: ``percent``, ``numerator`` and ``denominator`` (percent null when nothing
       is in the denominator)
     - days: ``days`` (the median) and ``count`` (how many records it is the median of)
+    - hours: ``hours`` (the median) and ``count``, as days
     - average: ``average`` (numerator ÷ denominator), ``numerator`` and ``denominator``
     """
 
@@ -56,6 +57,7 @@ class Unit(StrEnum):
     RATE = "rate_per_10k"
     PERCENT = "percent"
     DAYS = "days"
+    HOURS = "hours"
     AVERAGE = "average"
 
     @property
@@ -66,6 +68,7 @@ class Unit(StrEnum):
             Unit.RATE: ("count",),
             Unit.PERCENT: ("numerator", "denominator"),
             Unit.DAYS: ("days", "count"),
+            Unit.HOURS: ("hours", "count"),
             Unit.AVERAGE: ("numerator", "denominator"),
         }[self]
 
@@ -161,9 +164,9 @@ def figure(unit: Unit, row: Mapping[str, Any]) -> Figure:
         numerator, denominator = int(row["numerator"]), int(row["denominator"])
         return {"percent": percent(numerator, denominator), "numerator": numerator,
                 "denominator": denominator}
-    if unit is Unit.DAYS:
-        days = row["days"]
-        return {"days": None if days is None else _half_up(Decimal(str(days))),
+    if unit in (Unit.DAYS, Unit.HOURS):
+        median = row[unit.value]
+        return {unit.value: None if median is None else _half_up(Decimal(str(median))),
                 "count": int(row["count"])}
     numerator, denominator = int(row["numerator"]), int(row["denominator"])
     average = (None if denominator <= 0
@@ -216,7 +219,7 @@ def evaluate(
     for indicator, rows in compute_rows(indicators, tables, periods, together=together).items():
         columns = indicator.unit.columns
         full = grid.join(rows, on=["area", "period"], how="left").with_columns(
-            pl.col(c).fill_null(0) for c in columns if c != "days")
+            pl.col(c).fill_null(0) for c in columns if c not in ("days", "hours"))
         for row in full.iter_rows(named=True):
             result[row["area"]][row["period"]][indicator.name] = figure(indicator.unit, row)
     return result
