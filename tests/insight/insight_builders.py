@@ -57,10 +57,10 @@ def referral(child: str, on: date, la: str = LA, rid: str | None = None) -> Row:
 
 
 def assessment(child: str, referred: date, authorised: date | None, n: int = 0,
-               la: str = LA) -> Row:
+               la: str = LA, outcome: str | None = None) -> Row:
     return {"la_code": la, "assessment_id": f"A-{child}-{n}",
             "referral_id": f"R-{child}-{referred}", "child_id": child,
-            "start_date": referred, "authorised_date": authorised}
+            "start_date": referred, "authorised_date": authorised, "outcome": outcome}
 
 
 def section_47(child: str, start: date, icpc: date | None, n: int = 0) -> Row:
@@ -70,19 +70,32 @@ def section_47(child: str, start: date, icpc: date | None, n: int = 0) -> Row:
 
 
 def cp_plan(child: str, start: date, end: date | None = None, previous: int = 0,
-            la: str = LA) -> Row:
+            la: str = LA, category: str = "NEG") -> Row:
     return {"la_code": la, "cp_plan_id": f"P-{child}-{start}", "referral_id": f"R-{child}",
             "child_id": child, "start_date": start, "end_date": end,
-            "initial_category": "NEG", "latest_category": "NEG", "previous_plans": previous}
+            "initial_category": category, "latest_category": category,
+            "previous_plans": previous}
+
+
+def review_conference(child: str, plan_start: date, on: date) -> Row:
+    """A review conference (RCPC) of the plan ``cp_plan(child, plan_start)``."""
+    return {"la_code": LA, "conference_id": f"C-{child}-{on}", "child_id": child,
+            "conference_type": "review", "conference_date": on,
+            "cp_plan_id": f"P-{child}-{plan_start}"}
+
+
+def cla_review(child: str, on: date) -> Row:
+    return {"la_code": LA, "child_id": child, "review_date": on}
 
 
 def episode(child: str, start: date, end: date | None = None, *, rne: str = "S",
             ls: str = "C2", place: str = "U4", rec: str | None = None,
-            location: str | None = "IN", distance: float | None = 5.0, la: str = LA) -> Row:
+            location: str | None = "IN", distance: float | None = 5.0, la: str = LA,
+            cost: float | None = None) -> Row:
     return {"la_code": la, "child_id": child, "period_of_care_id": f"POC-{child}",
             "decom": start, "rne": rne, "ls": ls, "cin": "N1", "place": place,
             "dec": end, "rec": rec if rec is not None else ("E13" if end else None),
-            "pl_location": location, "pl_distance": distance}
+            "pl_location": location, "pl_distance": distance, "cost_per_week": cost}
 
 
 def missing(child: str, start: date, end: date | None, offered: date | None,
@@ -92,10 +105,11 @@ def missing(child: str, start: date, end: date | None, offered: date | None,
 
 
 def contact(child: str, received: datetime, decided: datetime | None, outcome: str = "nfa",
-            n: int = 0) -> Row:
+            n: int = 0, rag: str | None = None) -> Row:
     return {"la_code": LA, "contact_id": f"K-{child}-{n}", "child_id": child,
             "contact_datetime": received, "source": "6", "domestic_abuse": False,
-            "decision_datetime": decided, "outcome": outcome if decided else None}
+            "decision_datetime": decided, "outcome": outcome if decided else None,
+            "rag": rag}
 
 
 def care_leaver_contact(child: str, on: date, in_touch: str = "YES", activity: str = "F1",
@@ -110,9 +124,16 @@ def allocation(child: str, worker: str, start: date, end: date | None = None) ->
 
 
 def worker(worker_id: str, agency: bool = False, left: date | None = None,
-           role: str = "social_worker") -> Row:
-    return {"la_code": LA, "worker_id": worker_id, "team_id": "T1", "role": role,
-            "start_date": date(2015, 1, 1), "end_date": left, "agency": agency}
+           role: str = "social_worker", team: str = "T1",
+           qualified: date | None = None) -> Row:
+    return {"la_code": LA, "worker_id": worker_id, "team_id": team, "role": role,
+            "start_date": date(2015, 1, 1), "end_date": left, "agency": agency,
+            "qualified_date": qualified}
+
+
+def team(team_id: str) -> Row:
+    return {"la_code": LA, "team_id": team_id, "team_name": f"Team {team_id}",
+            "service": "assessment"}
 
 
 def cin_plan(child: str, start: date, end: date | None = None) -> Row:
@@ -120,6 +141,8 @@ def cin_plan(child: str, start: date, end: date | None = None) -> Row:
             "child_id": child, "start_date": start, "end_date": end}
 
 
-def visit(child: str, on: date, kind: str, seen: bool = True) -> Row:
+def visit(child: str, on: date, kind: str, seen: bool = True,
+          alone: bool | None = None) -> Row:
     return {"la_code": LA, "visit_id": f"V-{child}-{on}-{kind}", "child_id": child,
-            "visit_date": on, "visit_type": kind, "seen": seen, "seen_alone": seen}
+            "visit_date": on, "visit_type": kind, "seen": seen,
+            "seen_alone": seen if alone is None else alone}
