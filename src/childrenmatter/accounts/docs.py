@@ -29,7 +29,9 @@ DESCRIPTIONS = {
     "view_access_log": "Read the access log",
     "make_partner_referral": "Refer a child as a partner and see their own referrals",
     "manage_users": "Manage staff accounts",
+    "check_returns": "Check 903 and CIN census files against the DfE's rules",
 }
+UNDESCRIBED = "(describe it in accounts/docs.py)"
 
 
 def roles_table() -> str:
@@ -43,7 +45,7 @@ def roles_table() -> str:
     ]
     for permission in Permission:
         marks = ["yes" if permission in ROLE_PERMISSIONS[role] else "" for role in roles]
-        described = f"`{permission.value}`: {DESCRIPTIONS[permission.value]}"
+        described = f"`{permission.value}`: {DESCRIPTIONS.get(permission.value, UNDESCRIBED)}"
         lines.append(f"| {described} | " + " | ".join(marks) + " |")
     return "\n".join([START, "", *lines, "", END])
 
