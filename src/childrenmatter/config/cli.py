@@ -18,6 +18,7 @@ from childrenmatter.errors import UserError
 COMMAND_MODULES = (
     "childrenmatter.simulator.commands",
     "childrenmatter.insight.commands",
+    "childrenmatter.insight.packcommands",
     "childrenmatter.clocks.commands",
     "childrenmatter.dataset.commands",
     "childrenmatter.returns.commands",
