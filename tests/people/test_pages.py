@@ -61,10 +61,13 @@ def test_opening_a_person_is_logged_and_shows_their_history(client, worker, chil
     mother = person(worker, given_name="Jane", family_name="Smith", is_child=False,
                     date_of_birth=date(1990, 1, 1))
     actions.add_relationship(actor=worker, person=mother, other=child, kind="parent")
+    sister = person(worker, given_name="Lily", family_name="Smith", date_of_birth=date(2016, 1, 1))
+    actions.add_relationship(actor=worker, person=mother, other=sister, kind="parent")
     actions.add_flag(actor=worker, person=child, kind="interpreter", note="Polish")
     page = signed_in(client, worker).get(f"/people/{child.pk}/").content.decode()
     assert "Robert Smith" in page and "TS1 2AB" in page
     assert "Jane Smith" in page and "Parent" in page
+    assert "Sibling (shares a parent)" in page and "Lily Smith" in page
     assert "Needs an interpreter: Polish" in page
     assert AccessLog.objects.filter(person=child, user=worker, what="person page",
                                     allowed=True).count() == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from childrenmatter.dataset import codes
 from childrenmatter.people.access import may_see_restricted
 from childrenmatter.people.keys import format_postcode
-from childrenmatter.people.models import Person, RelationshipKind
+from childrenmatter.people.models import Person, Relationship, RelationshipKind
 from childrenmatter.web.govuk import long_date
 
 
@@ -45,6 +45,19 @@ def relationships(user, person: Person) -> list[dict]:
     for rel in person.relationships.select_related("other").order_by("kind", "id"):
         rows.append({"kind": _INVERSE[rel.kind], "who": related_name(user, rel.other),
                      "start": rel.start_date, "end": rel.end_date})
+    # Brothers and sisters nobody recorded as such, found through a parent they share.
+    known = {rel.person_id for rel in person.relationships_to.all()} | {
+        rel.other_id for rel in person.relationships.all()} | {person.pk}
+    parents = person.relationships_to.filter(kind=RelationshipKind.PARENT).values("person")
+    shared = Relationship.objects.filter(
+        kind=RelationshipKind.PARENT, person__in=parents
+    ).exclude(other_id__in=known).select_related("other").order_by("other_id")
+    seen = set()
+    for rel in shared:
+        if rel.other_id not in seen:
+            seen.add(rel.other_id)
+            rows.append({"kind": "Sibling (shares a parent)", "who": related_name(user, rel.other),
+                         "start": None, "end": None})
     return rows
 
 
