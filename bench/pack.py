@@ -72,7 +72,8 @@ def main() -> None:
             # core); wall time also counts waiting for a busy machine's cores.
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             size = Path(f"{out}/pack.{fmt}").stat().st_size if measured.returncode == 0 else 0
-            print(f"pack {fmt:>4}: {measured.seconds:5.1f} s wall, {cpu:5.1f} s CPU, peak {measured.peak_mb:4.0f} MB, "
+            print(f"pack {fmt:>4}: {measured.seconds:5.1f} s wall, {cpu:5.1f} s CPU, "
+                  f"peak {measured.peak_mb:4.0f} MB, "
                   f"{size:,} bytes (exit {measured.returncode})")
     if not args.no_stages:
         for name, seconds in _stages(folder, args.month, args.authority):
