@@ -218,6 +218,14 @@ def test_possible_duplicates_are_found_with_reasons_and_not_raised_twice(manager
     assert find_possible_duplicates(la_code="806") == []
 
 
+def test_a_nickname_with_a_typo_on_the_same_date_of_birth_is_a_possible_duplicate(manager):
+    a = person(manager, given_name="Katherine", family_name="Thompson")
+    b = person(manager, given_name="Kate", family_name="Thomson")
+    (pair,) = find_possible_duplicates(la_code="806")
+    assert (pair.person_a_id, pair.person_b_id) == (a.pk, b.pk)
+    assert "Known as Kate (nickname of Katherine)" in pair.reasons
+
+
 def test_a_pair_set_aside_is_not_raised_again_and_a_merge_closes_its_pair(manager):
     a = person(manager, given_name="Robert", family_name="Smith")
     b = person(manager, given_name="Bob", family_name="Smith")

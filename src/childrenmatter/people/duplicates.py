@@ -1,7 +1,7 @@
 """Spotting records that may be the same person, for a manager to merge or set aside.
 
 The same two steps as search (``people.search``): people who share a block (the date of
-birth, or the date with day and month swapped, together with a name key; both name keys;
+birth, or the date with day and month swapped, alone or with a name key; both name keys;
 the NHS number) are compared, each pair scored as if one record were a search for the
 other. Pairs scoring as a strong match become ``PossibleDuplicate`` rows; a pair already
 decided (merged, or "not the same person") is not raised again.
@@ -32,6 +32,9 @@ def _blocks(person: Person) -> list[tuple]:
         keys.append(("names", *sorted((person.family_key, person.given_key))))
     if person.date_of_birth:
         for day in _dates_to_try(person.date_of_birth):
+            # The date alone catches a nickname with a typo (Kate Thomson, Katherine
+            # Thompson) where no name key is shared; the block cap keeps it small.
+            keys.append(("dob", day))
             if person.family_key:
                 keys.append(("dob+family", day, person.family_key))
             if person.given_key:
