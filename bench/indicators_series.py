@@ -1,8 +1,10 @@
 """Benchmark: every indicator of the registry, monthly for 24 months, for every authority.
 
 Times reading the tables the indicators need, then the 24-month series for every authority
-of the dataset at once, for all of them together (England), and for one authority. Makes
-the england-2025 dataset first if it is not there.
+of the dataset at once WITH England's and each authority's statistical neighbours' figures,
+targets and RAG (insight.compare.comparisons_by_authority: the target is 30 s), the series
+without comparisons, for all of them together (England), and for one authority (target
+1 s). Makes the england-2025 dataset first if it is not there.
 
 Run:  .venv/bin/python bench/indicators_series.py [--dataset DIR] [--to 2025-03]
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 from measure import timed  # bench/measure.py, beside this script
 
 from childrenmatter.dataset.io import read_dataset
+from childrenmatter.insight.compare import comparisons_by_authority
 from childrenmatter.insight.figures import (
     INDICATOR_TABLES,
     indicators_by_month,
@@ -35,6 +38,14 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def month_starts(first: date, last: date) -> list[date]:
+    out, day = [], first
+    while day <= last:
+        out.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dataset", default="var/bench/england-2025")
@@ -42,6 +53,8 @@ def main() -> None:
     parser.add_argument("--authority", default=None,
                         help="the one authority timed alone (default: the first)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only-compare", action="store_true",
+                        help="time only the series with comparisons")
     parser.add_argument("--no-validate", action="store_true",
                         help="read the tables without checking them against the schema")
     args = parser.parse_args()
@@ -60,6 +73,20 @@ def main() -> None:
     rows = sum(frame.height for frame in tables.values())
     codes = sorted(tables["authorities"]["la_code"].to_list())
     one = args.authority or codes[0]
+
+    months = [f"{d:%Y-%m}" for d in month_starts(first, last)]
+    cpu_before = cpu_seconds()
+    compare_s, compared = timed(lambda: comparisons_by_authority(tables, months), args.repeat)
+    compare_cpu = (cpu_seconds() - cpu_before) / args.repeat
+    with_neighbours = compared.filter(compared["neighbours"].is_not_null()).height
+    print(f"{len(INDICATORS)} indicators x {len(months)} months x {len(codes)} authorities "
+          f"with England, neighbours, targets and RAG ({compared.height:,} rows, "
+          f"{with_neighbours:,} with a neighbours' figure): {compare_s:.2f} s "
+          f"(median of {args.repeat}; {compare_cpu:.1f} s of CPU each)", flush=True)
+    if args.only_compare:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak memory: {peak:.0f} MB; load average before: {load:.1f}")
+        return
 
     cpu_before = cpu_seconds()
     every_s, every = timed(lambda: indicators_by_month_by_authority(tables, first, last),

@@ -101,7 +101,8 @@ def _half_up_tenths(numerator: pl.Expr, denominator: pl.Expr, scale: int) -> pl.
     quotient = top // bottom
     remainder = top - quotient * bottom
     rounded = quotient + (remainder * 2 >= bottom).cast(pl.Int64)
-    return pl.when(bottom > 0).then(rounded / 10).otherwise(None)
+    # round(1): the float nearest the tenths, as Python's float(Decimal) gives.
+    return pl.when(bottom > 0).then((rounded / 10).round(1)).otherwise(None)
 
 
 def _value(unit: pl.Expr) -> pl.Expr:
@@ -114,7 +115,7 @@ def _value(unit: pl.Expr) -> pl.Expr:
         .when(unit == Unit.AVERAGE.value).then(_half_up_tenths(numerator, denominator, 1))
         # Unit.DAYS and Unit.HOURS: a median (in the "days" column here, whichever unit),
         # half-up; the tiny addition undoes binary fractions such as 1.15 = 1.1499999...
-        .otherwise((pl.col("days") * 10 + 0.5 + 1e-9).floor() / 10)
+        .otherwise(((pl.col("days") * 10 + 0.5 + 1e-9).floor() / 10).round(1))
     )
 
 
@@ -309,7 +310,7 @@ def comparisons_by_authority(
     lists = _neighbour_lists(tables, neighbours).filter(pl.col("la_code").is_in(shown))
     complete = (lists.with_columns(pl.col("member").is_in(codes).alias("_in"))
                 .group_by("la_code").agg(pl.col("_in").all()).filter("_in")["la_code"])
-    members = lists.filter(pl.col("la_code").is_in(complete))
+    members = lists.filter(pl.col("la_code").is_in(complete.implode()))
     grouped = members.join(parts.rename({"la_code": "member"}), on="member").drop("member")
     summed = _sum_parts(grouped, ["la_code"])
     days = _medians(members.join(distribution.rename({"la_code": "member"}), on="member"
@@ -325,7 +326,7 @@ def comparisons_by_authority(
     published_england = lookup.filter(pl.col("area") == ENGLAND).select(
         "period", "indicator", pl.col("value").alias("_published_england"))
     published_neighbours = (
-        lists.filter(~pl.col("la_code").is_in(complete))
+        lists.filter(~pl.col("la_code").is_in(complete.implode()))
         .join(lookup.rename({"area": "member"}), on="member")
         .group_by("la_code", "period", "indicator")
         .agg(pl.col("value").mean().alias("_published_neighbours")))

@@ -13,7 +13,8 @@
   are in the numerator, so its sum is the ``numerator`` and the row count the
   ``denominator``. Workforce figures count workers: their rows have ``worker_id``
   instead of ``child_id``. For caseloads (an average of children per worker) the rows are the
-  children allocated, each with ``worker_id``.
+  children allocated, each with ``worker_id`` (per team: once per team, with
+  ``team_id``).
 
 It works by computing the indicator with each record as its own group (the "area" of
 ``registry.compute_rows`` is the whole row), so what is listed is exactly what the
@@ -89,12 +90,18 @@ def _stock_children(name: str, tables: Tables, periods: pl.DataFrame) -> pl.Data
     return rows.sort("child_id")
 
 
-def _caseload_children(tables: Tables, periods: pl.DataFrame) -> pl.DataFrame:
+def _caseload_children(tables: Tables, periods: pl.DataFrame, by_team: bool) -> pl.DataFrame:
+    """Children allocated on the day: once each (per worker), or once per team."""
     allocations = tables["allocations"].select(*KEY, "worker_id", "start_date", "end_date")
-    allocated = open_on_end(allocations, "start_date", "end_date", periods)
-    return allocated.sort("start_date").unique(subset=KEY, keep="first").select(
-        *KEY, "worker_id", "start_date", "end_date").sort("child_id").with_columns(
-        pl.lit(True).alias("in_numerator"))
+    allocated = open_on_end(allocations, "start_date", "end_date", periods).select(
+        *KEY, "worker_id", "start_date", "end_date")
+    unique_by = KEY
+    if by_team:
+        teams = tables["workers"].select("la_code", "worker_id", "team_id")
+        allocated = allocated.join(teams, on=["la_code", "worker_id"], how="inner")
+        unique_by = [*KEY, "team_id"]
+    return (allocated.sort("start_date").unique(subset=unique_by, keep="first")
+            .sort("child_id", "start_date").with_columns(pl.lit(True).alias("in_numerator")))
 
 
 def _records(indicator: Indicator, tables: Tables, periods: pl.DataFrame) -> pl.DataFrame:
@@ -124,8 +131,9 @@ def children_behind(
     periods = _periods(period, at)
     if indicator in _STOCK_SOURCES:
         return _stock_children(indicator, tables, periods).drop("la_code")
-    if indicator == "caseload_per_worker":
-        return _caseload_children(tables, periods).drop("la_code")
+    if indicator in ("caseload_per_worker", "caseload_per_team"):
+        return _caseload_children(tables, periods, indicator == "caseload_per_team").drop(
+            "la_code")
     records = _records(chosen, tables, periods)
     if records.height == 0:
         return pl.DataFrame(schema={"child_id": pl.String})

@@ -90,7 +90,8 @@ class AreaPage:
 
     @property
     def available(self) -> bool:
-        return not self.missing_reason
+        """Whether any of the area's figures can be given."""
+        return any(figure.available for figure in self.figures)
 
     @property
     def headline(self) -> tuple[Figure, ...]:
@@ -165,7 +166,9 @@ def _commentary_from_markdown(text: str, where: str) -> dict[str, str]:
     by_title = {area.title.lower(): area.key for area in AREAS}
     commentary: dict[str, list[str]] = {}
     current: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only a line feed ends a line: commentary may hold any other character.
+    lines = text.replace("\r\n", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
         heading = _HEADING.match(line)
         if heading:
             name = heading.group(1).strip()
@@ -302,12 +305,22 @@ def missing_tables(tables: Mapping[str, pl.DataFrame], authority: str) -> set[st
     return missing
 
 
-def _missing_reason(area: Area, unavailable: set[str]) -> str:
-    if all(name in unavailable for name in area.indicators):
-        return (f"This dataset holds no records for {area.title.lower()}, so there are no "
-                "figures here rather than zeros. A dataset read from the 903 and CIN census "
-                "returns does not carry contacts, early help or the workforce.")
-    return ""
+def _missing_reason(area: Area, unavailable: set[str], missing: set[str]) -> str:
+    """Why some or all of an area's figures cannot be given; "" when they all can."""
+    from childrenmatter.insight.indicators import REGISTRY
+
+    lacking = [name for name in area.indicators if name in unavailable]
+    if not lacking:
+        return ""
+    tables = sorted({t for name in lacking for t in REGISTRY[name].tables if t in missing})
+    records = ", ".join(t.replace("_", " ") for t in tables)
+    if len(lacking) == len(area.indicators):
+        return (f"This dataset holds no records for {area.title.lower()} (no {records}), so "
+                "there are no figures here rather than zeros. A dataset read from the 903 "
+                "and CIN census returns does not carry contacts, early help or the workforce.")
+    return (f"This dataset holds no {records}: {len(lacking)} of this area's "
+            f"{len(area.indicators)} figures cannot be given and are marked "
+            "\"Not in this dataset\" rather than shown as zeros.")
 
 
 # --- The pack's content ----------------------------------------------------------------
@@ -367,7 +380,7 @@ def pack_content(
             ))
         pages.append(AreaPage(area=area, figures=tuple(figures),
                               commentary=commentary.get(area.key, ""),
-                              missing_reason=_missing_reason(area, unavailable)))
+                              missing_reason=_missing_reason(area, unavailable, missing)))
     name = tables["authorities"].filter(pl.col("la_code") == authority)["la_name"][0]
     notes = []
     if "population" in missing:
