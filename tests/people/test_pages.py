@@ -151,8 +151,16 @@ def test_a_stale_correction_is_refused_and_what_was_typed_is_kept(client, worker
                                            reason="My careful reason")).content.decode()
     assert "was changed by someone else after you opened it" in page
     assert 'value="Roberto"' in page and "My careful reason" in page
+    assert "What the record says now" in page and "Robert Smithe" in page
     child.refresh_from_db()
     assert (child.given_name, child.family_name) == ("Robert", "Smithe")
+    # Saving again after checking is a deliberate change over theirs, and goes through.
+    assert 'name="version" value="2"' in page
+    again = client.post(f"/people/{child.pk}/edit/",
+                        _edit(child, given_name="Roberto", family_name="Smithe", version="2"))
+    assert again.status_code == 302
+    child.refresh_from_db()
+    assert (child.given_name, child.family_name, child.version) == ("Roberto", "Smithe", 3)
 
 
 def test_a_manager_merges_a_pair_from_the_duplicate_list_and_undoes_it(client, make_staff):

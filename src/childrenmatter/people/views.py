@@ -145,6 +145,7 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
                                       permission=Permission.EDIT_PERSON)
     except RestrictedRecord:
         return _restricted(request)
+    now = None
     if request.method == "POST":
         form = EditPersonForm(request.POST)
         if form.is_valid():
@@ -155,8 +156,14 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"], **form.details(),
                 )
             except StaleVersion as stale:
-                # Keep what they typed: the form is shown back with their input.
+                # Keep what they typed: the form is shown back with their input, beside
+                # what the record says now, and carries the new version so that saving
+                # again (after checking) is a deliberate change over theirs.
                 form.add_error(None, str(stale))
+                data = request.POST.copy()
+                data["version"] = str(stale.current)
+                form.data = data
+                now = stale.record
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -164,7 +171,10 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
     else:
         form = EditPersonForm(initial={**EditPersonForm.initial_for(record),
                                        "version": record.version})
-    return render(request, "people/edit.html", {"form": form, "person": record})
+    return render(request, "people/edit.html", {
+        "form": form, "person": record,
+        "now": presenters.details_rows(now) if now else None,
+    })
 
 
 def _pair_visible(user, pair: PossibleDuplicate) -> bool:
