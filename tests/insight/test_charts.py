@@ -7,7 +7,12 @@ from xml.etree import ElementTree
 import polars as pl
 import pytest
 
-from childrenmatter.insight.charts import chart_table, describe, trend_chart_svg
+from childrenmatter.insight.charts import (
+    chart_table,
+    describe,
+    trend_chart_spec,
+    trend_chart_svg,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -87,3 +92,8 @@ def test_lines_ending_at_the_same_figure_have_labels_that_do_not_overprint():
     root = ElementTree.fromstring(trend_chart_svg(rows, title="Same", unit_label="rate"))
     ys = [t.get("transform") for t in root.iter(f"{SVG}text") if (t.text or "").endswith("10.0")]
     assert len(ys) == 3 and len(set(ys)) == 3
+
+
+def test_the_specification_is_valid_vega_lite(rows):
+    spec = trend_chart_spec(rows, title="Assessments", unit_label="%", validate=True)
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v")

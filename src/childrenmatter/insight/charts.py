@@ -23,6 +23,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 import vl_convert
+from altair.utils.schemapi import debug_mode
 
 WIDTH = 560
 HEIGHT = 240
@@ -156,8 +157,20 @@ def describe(rows: pl.DataFrame, *, title: str, unit_label: str) -> str:
     return " ".join(parts)
 
 
-def trend_chart_spec(rows: pl.DataFrame, *, title: str, unit_label: str) -> dict:
-    """The Vega-Lite specification of the trend chart (see ``trend_chart_svg``)."""
+def trend_chart_spec(rows: pl.DataFrame, *, title: str, unit_label: str,
+                     validate: bool = False) -> dict:
+    """The Vega-Lite specification of the trend chart (see ``trend_chart_svg``).
+
+    Checking it against the Vega-Lite schema takes longer than drawing it, so that is left
+    to the tests (``validate=True``); the specification is the same for every chart but
+    its figures. Altair also checks each part as it is made unless told not to.
+    """
+    with debug_mode(validate):
+        return _trend_chart_spec(rows, title=title, unit_label=unit_label, validate=validate)
+
+
+def _trend_chart_spec(rows: pl.DataFrame, *, title: str, unit_label: str,
+                      validate: bool) -> dict:
     ordered = _ordered(rows)
     points = _points(ordered)
     target = _latest_target(ordered)
@@ -196,7 +209,7 @@ def trend_chart_spec(rows: pl.DataFrame, *, title: str, unit_label: str) -> dict
     chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT).configure_view(
         stroke=None).configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#0b0c0c",
                                     titleColor="#0b0c0c")
-    return chart.to_dict()
+    return chart.to_dict(validate=validate)
 
 
 def trend_chart_svg(rows: pl.DataFrame, *, title: str, unit_label: str) -> str:
