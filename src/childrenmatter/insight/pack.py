@@ -256,22 +256,35 @@ def _add_months(first: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def _month_end(first: date) -> date:
+    return date.fromordinal(_add_months(first, 1).toordinal() - 1)
+
+
 def pack_months(tables: Mapping[str, pl.DataFrame], authority: str, month: str) -> list[str]:
-    """The months of the trends: the 24 ending with ``month``, from the first month the
-    dataset's records are complete for. A month the dataset does not cover is refused."""
+    """The months of the trends: the 24 ending with ``month``, from the first whole month
+    of the dataset's records. A month the records do not cover to its last day is refused,
+    as ``indicators --from/--to`` refuses it (a part month would look like a fall)."""
     last = _month_start(month)
     row = tables["authorities"].filter(pl.col("la_code") == authority).row(0, named=True)
     start, end = row.get("period_start"), row.get("period_end")
-    covered = (f"{start:%Y-%m} to {end:%Y-%m}" if start and end else "")
-    if end is not None and last > end.replace(day=1):
-        raise UserError(f"--month {month}: after the dataset's records, which cover "
-                        f"{covered or f'up to {end:%Y-%m}'}")
-    if start is not None and last < start.replace(day=1):
-        raise UserError(f"--month {month}: before the dataset's records, which cover "
-                        f"{covered or f'from {start:%Y-%m}'}")
+    first_whole = None
+    if start is not None:
+        first_whole = start if start.day == 1 else _add_months(start.replace(day=1), 1)
+    last_whole = None
+    if end is not None:
+        last_whole = end.replace(day=1) if _month_end(end) == end else _add_months(
+            end.replace(day=1), -1)
+    covered = (f", which cover the whole months {first_whole:%Y-%m} to {last_whole:%Y-%m}"
+               if first_whole and last_whole else "")
+    if end is not None and _month_end(last) > end:
+        raise UserError(f"--month {month}: runs past the dataset's records, which end on "
+                        f"{end}{covered}")
+    if start is not None and last < start:
+        raise UserError(f"--month {month}: before the dataset's records, which start on "
+                        f"{start}{covered}")
     first = _add_months(last, -(MONTHS_SHOWN - 1))
-    if start is not None and first < start.replace(day=1):
-        first = start.replace(day=1)
+    if first_whole is not None and first < first_whole:
+        first = first_whole
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     return [f"{_add_months(first, n):%Y-%m}" for n in range(count)]
 
