@@ -185,3 +185,38 @@ def test_a_manager_merges_a_pair_from_the_duplicate_list_and_undoes_it(client, m
 
 def test_a_practitioner_cannot_see_the_duplicate_list(client, worker):
     assert signed_in(client, worker).get("/people/duplicates/").status_code == 403
+
+
+def test_a_previous_name_added_on_the_page_is_found_by_search(client, worker, child):
+    signed_in(client, worker)
+    response = client.post(f"/people/{child.pk}/add/name/",
+                           {"kind": "previous", "family_name": "Walsh"})
+    assert response.status_code == 302
+    page = client.get("/people/", {"given_name": "Robert", "family_name": "Walsh"}).content
+    assert "Previous name: Walsh" in page.decode()
+
+
+def test_moving_house_on_the_page_keeps_the_old_address_in_the_history(client, worker, child):
+    signed_in(client, worker)
+    refused = client.post(f"/people/{child.pk}/add/address/",
+                          {"line_1": "2 Low Road", "postcode": "nonsense"}).content.decode()
+    assert "Enter a real postcode, like TS1 2AB" in refused
+    client.post(f"/people/{child.pk}/add/address/", {
+        "line_1": "2 Low Road", "postcode": "TS5 6CD", "start-day": "6", "start-month": "1",
+        "start-year": "2025"})
+    page = client.get(f"/people/{child.pk}/").content.decode()
+    assert "1 High Street, TS1 2AB" in page and "2 Low Road, TS5 6CD" in page
+    assert "6 January 2025" in page
+
+
+def test_an_other_flag_needs_a_note(client, worker, child):
+    page = signed_in(client, worker).post(f"/people/{child.pk}/add/flag/",
+                                          {"kind": "other"}).content.decode()
+    assert "Say what the flag is about" in page
+
+
+def test_an_auditor_may_read_a_record_but_not_add_to_it(client, make_staff, child):
+    auditor = signed_in(client, make_staff("auditor"))
+    assert auditor.get(f"/people/{child.pk}/").status_code == 200
+    assert auditor.get(f"/people/{child.pk}/add/flag/").status_code == 404
+    assert auditor.get(f"/people/{child.pk}/edit/").status_code == 404

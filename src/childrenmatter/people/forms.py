@@ -12,7 +12,7 @@ from django import forms
 
 from childrenmatter.dataset import codes
 from childrenmatter.people.keys import is_postcode, is_valid_nhs_number, nhs_number_digits
-from childrenmatter.people.models import Sex
+from childrenmatter.people.models import FlagKind, NameKind, Sex
 
 PARTS = ("day", "month", "year")
 
@@ -181,3 +181,36 @@ class MergeForm(forms.Form):
 class UndoMergeForm(forms.Form):
     reason = forms.CharField(max_length=500, error_messages={
         "required": "Enter the reason for undoing the merge"})
+
+
+class OtherNameForm(forms.Form):
+    kind = forms.ChoiceField(choices=NameKind.choices, error_messages={
+        "required": "Choose the kind of name"})
+    given_name = forms.CharField(required=False, max_length=100)
+    family_name = forms.CharField(required=False, max_length=100)
+
+
+class AddressForm(forms.Form):
+    line_1 = forms.CharField(max_length=200, error_messages={
+        "required": "Enter the first line of the address"})
+    line_2 = forms.CharField(required=False, max_length=200)
+    town = forms.CharField(required=False, max_length=100)
+    postcode = forms.CharField(max_length=10, error_messages={"required": "Enter the postcode"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(DateParts.fields("start"))
+        _date_anchor(self, "start")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cleaned["start_date"] = _read_date(self, "start", "date they moved in")
+        if cleaned.get("postcode") and not is_postcode(cleaned["postcode"]):
+            self.add_error("postcode", "Enter a real postcode, like TS1 2AB")
+        return cleaned
+
+
+class FlagForm(forms.Form):
+    kind = forms.ChoiceField(choices=FlagKind.choices, error_messages={
+        "required": "Choose the kind of flag"})
+    note = forms.CharField(required=False, max_length=1000)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:person_id>/", views.person, name="person"),
     path("<int:person_id>/edit/", views.edit, name="edit"),
     path("<int:person_id>/versions/", views.versions, name="versions"),
+    path("<int:person_id>/add/<str:what>/", views.add, name="add"),
 ]

@@ -20,9 +20,12 @@ from childrenmatter.people.access import (
 )
 from childrenmatter.people.duplicates import find_possible_duplicates
 from childrenmatter.people.forms import (
+    AddressForm,
     EditPersonForm,
+    FlagForm,
     MergeForm,
     NewPersonForm,
+    OtherNameForm,
     SearchForm,
     UndoMergeForm,
 )
@@ -277,3 +280,39 @@ def undo(request: HttpRequest, merge_id: int) -> HttpResponse:
         else:
             return redirect("people:merges")
     return render(request, "people/undo.html", {"form": form, "merge": merge}, status=400)
+
+
+# Additions to a person's record: another name, a new address, a flag. One small form each.
+_ADDITIONS = {
+    "name": (OtherNameForm, "Add another name", lambda actor, person, data: actions.add_other_name(
+        actor=actor, person=person, kind=data["kind"], given_name=data["given_name"],
+        family_name=data["family_name"])),
+    "address": (AddressForm, "Add an address", lambda actor, person, data: actions.add_address(
+        actor=actor, person=person, line_1=data["line_1"], line_2=data.get("line_2", ""),
+        town=data.get("town", ""), postcode=data["postcode"], start_date=data["start_date"])),
+    "flag": (FlagForm, "Add a flag", lambda actor, person, data: actions.add_flag(
+        actor=actor, person=person, kind=data["kind"], note=data.get("note", ""))),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add(request: HttpRequest, person_id: int, what: str) -> HttpResponse:
+    if what not in _ADDITIONS:
+        raise Http404("Nothing to add")
+    form_class, title, action = _ADDITIONS[what]
+    try:
+        record = _get_person_for_user(request, person_id, what=title.lower(),
+                                      permission=Permission.EDIT_PERSON)
+    except RestrictedRecord:
+        return _restricted(request)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(request.user, record, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("people:person", person_id=record.pk)
+    return render(request, f"people/add_{what}.html", {"form": form, "person": record,
+                                                        "title": title})
