@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from childrenmatter.dataset.schema import TABLES
 from childrenmatter.errors import UserError
 from childrenmatter.returns.annexa_spec import LABELS, LISTS
 
@@ -152,8 +153,9 @@ def annex_a_lists(tables: dict[str, pl.DataFrame], at: date,
         authority = codes[0]
     elif authority not in codes:
         raise UserError(f"the dataset has no authority {authority!r}")
-    mine = {name: frame.filter(pl.col("la_code") == authority) if "la_code" in frame.columns
-            else frame for name, frame in tables.items()}
+    # A table the dataset does not have is empty: its lists are empty, not an error.
+    mine = {name: tables[name].filter(pl.col("la_code") == authority) if name in tables
+            else TABLES[name].empty() for name in ANNEX_A_TABLES}
     b = _Builder(mine, at)
     return {
         "List 1": b.finish("List 1", _contacts(b)),

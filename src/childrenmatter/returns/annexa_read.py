@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from childrenmatter.dataset.codes import code_list, collection_year
 from childrenmatter.dataset.io import conform
 from childrenmatter.errors import UserError
 from childrenmatter.returns.annexa_spec import (
@@ -288,7 +289,8 @@ def dataset_from_lists(lists: dict[str, pl.DataFrame], *, la_code: str,
     agree. An assessment, enquiry or plan belongs to the child's latest referral on or
     before it began; where the lists show none, a referral of unknown source (10) on the day
     it began stands in. List 8 gives only the current legal status and placement, so the
-    episodes made for a child all carry them.
+    episodes made for a child all carry them (a placement type that did not exist yet as
+    the code it replaced: K3 as H5, Z11-Z14 as Z1).
     """
     from childrenmatter.dataset.schema import TABLES
 
@@ -443,7 +445,9 @@ def _episodes(frame: pl.DataFrame, la_code: str) -> pl.DataFrame:
                 "la_code": la_code, "child_id": row["Child Unique ID"],
                 "period_of_care_id": f"A8-{row['__line']}", "decom": day, "rne": rne,
                 "ls": row["Child's Legal Status"], "cin": row["Child's Category of Need"],
-                "place": row["Placement Type"], "place_provider": row["Placement Provider"],
+                "place": row["Placement Type"] if last else _placement_then(
+                    row["Placement Type"], day),
+                "place_provider": row["Placement Provider"],
                 "dec": row["Date Ceased to be Looked After"] if last else starts[n + 1],
                 "rec": row["Reason Ceased to be Looked After"] if last else "X1",
                 "pl_post": row["Placement postcode"], "urn": row["URN of Placement"],
@@ -453,6 +457,19 @@ def _episodes(frame: pl.DataFrame, la_code: str) -> pl.DataFrame:
 
     return pl.DataFrame(rows, schema={c: TABLES["episodes"].polars_schema[c]
                                       for c in (rows[0] if rows else {"la_code": None})})
+
+
+# Placement types that replaced another (903 2024-25: K3 for H5; 2025-26: Z11-Z14 for Z1).
+_PREDECESSOR = {"K3": "H5", "Z11": "Z1", "Z12": "Z1", "Z13": "Z1", "Z14": "Z1"}
+
+
+def _placement_then(place: str | None, day: date) -> str | None:
+    """The current placement's type as it was coded on an earlier ``day``."""
+    if place is None or place not in _PREDECESSOR:
+        return place
+    if code_list("placement_type").get(place).valid_in(collection_year(day)):
+        return place
+    return _PREDECESSOR[place]
 
 
 def _adoption(frame: pl.DataFrame, la_code: str) -> pl.DataFrame:

@@ -192,7 +192,7 @@ LISTS: dict[str, tuple[AnnexColumn, ...]] = {
         _text("Family identifier"),
         GENDER, ETHNICITY,
         _label("Disability", "yes_no_unknown", required=True),
-        _label("Is the (prospective) adopter fostering for adoption?", "yes_no",
+        _label("Is the (prospective) adopter fostering for adoption?", "adopter_yes_no",
                required=True),
         _date("Date enquiry received", required=True),
         _date("Date Stage 1 started"),
@@ -409,6 +409,8 @@ LABELS: dict[str, dict[str, str]] = {
         "RD3": "RD3 - Prospective adopters could not be found",
         "RD4": "RD4 - Any other reason",
     },
+    # List 11's template spells yes and no without letters.
+    "adopter_yes_no": {"Y": "Yes", "N": "No"},
     "adopter_left": {"1": "a) Withdrew", "2": "b) Process on hold",
                      "3": "c) Application refused"},
 }
