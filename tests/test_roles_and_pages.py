@@ -103,6 +103,8 @@ PAGES: dict[str, Page] = {
                         post=holders(P.EDIT_PERSON)),
     "people:versions": Page(lambda w: f"/people/{_person(w)}/versions/",
                             get=holders(P.VIEW_PERSON)),
+    "people:add": Page(lambda w: f"/people/{_person(w)}/add/flag/", get=holders(P.EDIT_PERSON),
+                       post=holders(P.EDIT_PERSON)),
     "people:duplicates": Page(lambda w: "/people/duplicates/", get=holders(P.MERGE_PEOPLE),
                               post=holders(P.MERGE_PEOPLE)),
     "people:decide": Page(lambda w: f"/people/duplicates/{w['pair'].pk}/",
