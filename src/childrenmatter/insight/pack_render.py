@@ -129,8 +129,7 @@ def pdf(pack: Pack) -> bytes:
     # they are not the reader's business.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = weasyprint.HTML(string=html(pack), base_url=str(TEMPLATES))
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True,
-                              custom_metadata=True)
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
 # --- The workbook ----------------------------------------------------------------------
