@@ -54,6 +54,8 @@ _STOCK_SOURCES: dict[str, tuple[tuple[str, str, str], ...]] = {
                 ("episodes", "decom", "dec")),
     "cin_local": (("referrals", "referral_date", "closure_date"),),
 }
+# Figures of workers, not children: their rows lead with worker_id.
+WORKER_INDICATORS = ("agency_workers", "newly_qualified_protected_caseloads")
 _INTERNAL = {"period", "window_start", "window_end", "_earlier_plan", "la_code"}
 
 
@@ -135,17 +137,19 @@ def children_behind(
         return _caseload_children(tables, periods, indicator == "caseload_per_team").drop(
             "la_code")
     records = _records(chosen, tables, periods)
+    shares = chosen.unit in (Unit.PERCENT, Unit.AVERAGE)
     if records.height == 0:
-        return pl.DataFrame(schema={"child_id": pl.String})
+        key = "worker_id" if indicator in WORKER_INDICATORS else "child_id"
+        return pl.DataFrame(schema={key: pl.String, **(
+            {"in_numerator": pl.Boolean} if shares else {})})
     # Whole records can repeat (two identical rows): each stands for its count.
-    if chosen.unit in (Unit.PERCENT, Unit.AVERAGE):
+    if shares:
         repeat = pl.col("denominator")
         flag = [(pl.col("numerator") > 0).alias("in_numerator")]
     else:
         repeat = pl.col("count")
         flag = []
-    # Workforce figures count workers, not children: their rows lead with worker_id.
-    key = "child_id" if "child_id" in records.columns else "worker_id"
+    key = "worker_id" if indicator in WORKER_INDICATORS else "child_id"
     shown = [c for c in records.columns
              if c not in _INTERNAL and c not in ("count", "numerator", "denominator", "days")
              and c != key]
