@@ -42,6 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     refresh.add_argument("--out", metavar="DIR",
                          help="the snapshot folder (default: CHILDRENMATTER_DASHBOARD_SNAPSHOT, "
                          "else beside the dataset folder)")
+    refresh.add_argument("--no-charts", action="store_true",
+                         help="do not draw the charts ahead (pages draw them when first "
+                         "opened)")
     refresh.set_defaults(handler=run_refresh)
 
 
@@ -66,7 +69,7 @@ def run_refresh(args: argparse.Namespace) -> int:
     while True:
         started = time.monotonic()
         try:
-            snapshot = refresh_snapshot()
+            snapshot = refresh_snapshot(draw_ahead=not args.no_charts)
         except UserError:
             if args.every is None:
                 raise

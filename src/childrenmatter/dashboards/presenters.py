@@ -9,18 +9,11 @@ import polars as pl
 from django.urls import reverse
 from markupsafe import Markup
 
+from childrenmatter.dashboards.drawing import UNIT_LABELS, dashboard_chart, indicator_title
 from childrenmatter.dashboards.snapshot import Snapshot
 from childrenmatter.insight.areas import AREAS, Area
-from childrenmatter.insight.charts import chart_table, format_value, trend_chart_svg
+from childrenmatter.insight.charts import chart_table, format_value
 
-# How each unit's headline number is labelled on the chart's axis and in the table.
-UNIT_LABELS = {
-    "count": "number",
-    "rate_per_10k": "rate per 10,000 children",
-    "percent": "%",
-    "days": "working days (median)",
-    "average": "average",
-}
 # The words of a RAG rating, so the tag is read, not only seen (WCAG 1.4.1).
 RAG_TAGS = {
     "green": {"text": "Green: on target", "classes": "govuk-tag--green"},
@@ -35,13 +28,6 @@ def area_slug(area: Area) -> str:
 
 def area_from_slug(slug: str) -> Area | None:
     return next((area for area in AREAS if area_slug(area) == slug), None)
-
-
-def indicator_title(name: str) -> str:
-    from childrenmatter.insight.indicators import REGISTRY
-
-    indicator = REGISTRY.get(name)
-    return indicator.title if indicator else name.replace("_", " ").capitalize()
 
 
 def month_name(period: str | None) -> str:
@@ -65,24 +51,20 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def chart_svg(snapshot: Snapshot, la_code: str, indicator: str, title: str, unit: str,
-              rows: pl.DataFrame) -> str:
-    return _chart_cached(str(snapshot.folder), snapshot.taken_at.isoformat(), la_code,
-                         indicator, title, UNIT_LABELS.get(unit, unit), rows)
+def chart_svg(snapshot: Snapshot, la_code: str, indicator: str, rows: pl.DataFrame) -> str:
+    """The chart drawn when the snapshot was taken, or drawn now and kept for this snapshot."""
+    drawn = snapshot.chart(la_code, indicator)
+    if drawn is not None:
+        return drawn
+    key = (str(snapshot.folder), snapshot.taken_at.isoformat(), la_code, indicator)
+    if key not in _drawn_here:
+        if len(_drawn_here) > 2000:
+            _drawn_here.clear()
+        _drawn_here[key] = dashboard_chart(indicator, rows)
+    return _drawn_here[key]
 
 
-_svg_cache: dict[tuple, str] = {}
-
-
-def _chart_cached(folder, taken_at, la_code, indicator, title, unit_label, rows) -> str:
-    key = (folder, taken_at, la_code, indicator)
-    if key not in _svg_cache:
-        if len(_svg_cache) > 2000:
-            _svg_cache.clear()
-        svg = trend_chart_svg(rows, title=title, unit_label=unit_label)
-        _svg_cache[key] = re.sub(r'^(<svg[^>]*?) width="\d+" height="\d+"', r"\1", svg,
-                                 count=1)
-    return _svg_cache[key]
+_drawn_here: dict[tuple, str] = {}
 
 
 def indicator_panel(snapshot: Snapshot, la_code: str, area: Area, name: str) -> dict | None:
@@ -119,7 +101,7 @@ def indicator_panel(snapshot: Snapshot, la_code: str, area: Area, name: str) -> 
         "target": figure_text(latest.get("target"), unit),
         "rag": RAG_TAGS.get(latest.get("rag") or ""),
         "children": children_counted(latest),
-        "svg": chart_svg(snapshot, la_code, name, title, unit, rows),
+        "svg": chart_svg(snapshot, la_code, name, rows),
         "table": {
             "caption": f"{title}: {unit_label}, month by month",
             "captionClasses": "govuk-table__caption--s",

@@ -47,11 +47,27 @@ def snapshot_folder() -> Path:
         settings.CHILDRENMATTER_DATASET)
 
 
-def refresh_snapshot() -> Snapshot:
-    """Take a new snapshot from the configured source (see ``dashboards.snapshot``)."""
+def refresh_snapshot(*, draw_ahead: bool = False) -> Snapshot:
+    """Take a new snapshot from the configured source (see ``dashboards.snapshot``).
+
+    With ``draw_ahead`` (the scheduled refresh, where nobody waits), the charts of every
+    authority someone here works for are drawn too; "Refresh now" leaves them to be drawn
+    as the pages are first opened, so the person pressing it waits only for the figures.
+    """
     source = dashboard_source(getattr(settings, "CHILDRENMATTER_DASHBOARD_SOURCE", None))
+    served = None
+    if draw_ahead:
+        from django.db import DatabaseError
+
+        from childrenmatter.accounts.models import StaffMembership
+
+        try:
+            served = sorted(set(StaffMembership.objects.values_list("la_code", flat=True)))
+        except DatabaseError:  # a database not made yet: nobody to draw for
+            served = None
     return take_snapshot(snapshot_folder(), source=source,
-                         dataset_folder=Path(settings.CHILDRENMATTER_DATASET))
+                         dataset_folder=Path(settings.CHILDRENMATTER_DATASET),
+                         draw_for=served)
 
 
 def _common(request: HttpRequest, la_code: str, snapshot: Snapshot | None) -> dict:
