@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import csv
 import time
+from base64 import b32encode
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import time as clock
+from urllib.parse import urlencode
 
 import django_otp
 import segno
@@ -81,8 +83,6 @@ def _with_next(url: str, request: HttpRequest) -> str:
     wanted = request.POST.get("next") or request.GET.get("next")
     if not wanted:
         return url
-    from urllib.parse import urlencode
-
     return f"{url}?{urlencode({'next': wanted})}"
 
 
@@ -168,8 +168,6 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:two-factor-set-up")
     device = actions.start_two_factor_set_up(actor=user)
     key = device.bin_key
-    from base64 import b32encode
-
     secret = b32encode(key).decode().rstrip("=")
     return render(request, "accounts/two_factor_set_up.html", {
         "confirmed": False,
