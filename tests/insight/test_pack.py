@@ -356,3 +356,31 @@ def test_the_pack_builds_from_the_903_and_cin_census_of_another_system(middlesbr
     stability = [row for row in book["Children in care"].iter_rows(min_row=6, values_only=True)
                  if row[1] == "three_or_more_placements" and row[0] == "2025-03"]
     assert stability and stability[0][4] is not None
+
+
+def test_published_figures_and_targets_given_to_the_command_reach_the_workbook(
+        small_dataset_folder, tables, tmp_path):
+    """England's published figure takes the place of the dataset's, and a target changed
+    in the targets file changes the rating."""
+    published = tmp_path / "published.csv"
+    published.write_text(f"period,indicator,area,value\n{MONTH},looked_after,england,67\n",
+                         encoding="utf-8")
+    own = next(f for p in pack_content(tables, authority="806", month=MONTH).pages
+               for f in p.figures if f.name == "looked_after")
+    assert own.value is not None
+    targets = tmp_path / "targets.yml"
+    # Looked after has no direction by default (no RAG): make lower better, with the target
+    # just above this month's figure, so it must be green.
+    targets.write_text(f"looked_after:\n  target: {own.value + 1}\n"
+                       "  direction: lower_is_better\n", encoding="utf-8")
+    out = tmp_path / "pack.xlsx"
+    assert main(["pack", "--dataset", str(small_dataset_folder), "--month", MONTH,
+                 "--authority", "806", "--published", str(published), "--targets",
+                 str(targets), "--out", str(out)]) == 0
+    rows = list(openpyxl.load_workbook(out)["Summary"].iter_rows(values_only=True))
+    header = next(row for row in rows if row[0] == "area")
+    looked_after = dict(zip(header, next(r for r in rows if r[1] == "looked_after"),
+                            strict=True))
+    assert looked_after["england"] == 67
+    assert looked_after["target"] == own.value + 1
+    assert looked_after["rag"] == "Green: on target"
