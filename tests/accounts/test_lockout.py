@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from childrenmatter.config import cli
-from conftest import PASSWORD
+from testdata import PASSWORD
 
 SIGN_IN = "/sign-in"
 

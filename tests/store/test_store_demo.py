@@ -14,7 +14,7 @@ from childrenmatter.config.cli import main
 from childrenmatter.frontdoor.models import Contact
 from childrenmatter.store.demo import open_front_door, set_up_demo_users
 from childrenmatter.store.load import load_dataset
-from conftest import MIDDLESBROUGH, small_dataset_tables
+from testdata import MIDDLESBROUGH, small_dataset_tables
 
 pytestmark = pytest.mark.django_db
 

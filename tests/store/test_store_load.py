@@ -17,7 +17,7 @@ from childrenmatter.people.models import Address, Person, Relationship
 from childrenmatter.store.identities import is_test_nhs_number
 from childrenmatter.store.load import load_dataset
 from childrenmatter.store.models import Authority, PopulationEstimate
-from conftest import HARTLEPOOL, MIDDLESBROUGH, small_dataset_tables
+from testdata import HARTLEPOOL, MIDDLESBROUGH, small_dataset_tables
 
 pytestmark = pytest.mark.django_db
 

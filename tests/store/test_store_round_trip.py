@@ -23,7 +23,7 @@ from childrenmatter.dataset.io import conform, read_dataset
 from childrenmatter.dataset.schema import TABLES
 from childrenmatter.store.extract import extract_dataset, extract_tables
 from childrenmatter.store.load import delete_authority, load_dataset
-from conftest import HARTLEPOOL, MIDDLESBROUGH, small_dataset_tables
+from testdata import HARTLEPOOL, MIDDLESBROUGH, small_dataset_tables
 
 pytestmark = pytest.mark.django_db
 
