@@ -69,6 +69,51 @@ line naming the problem (exit status 2).
 Working days are Monday to Friday except bank holidays in England and Wales, counted with
 the clocks calendar: day 1 is the first working day after the start date, so "within 45
 working days" means authorised on or before day 45; day 46 is late.
+
+## Comparisons, targets and RAG
+
+`--compare` (with `--from`, `--to` and `--authority`) adds to each figure `england`,
+`neighbours`, `target` and `rag` (and the same four columns at the end of the CSV):
+
+- `england`: every authority in the dataset together (numerators, denominators and
+  populations added; a median of all the records), when the dataset holds more than one
+  authority; a figure for England in the `--published` file takes its place.
+- `neighbours`: the authority's statistical neighbours (`statistical_neighbours` in the
+  authorities table, or `--neighbours 805,807,...`) counted together in the same way when
+  every one of them is in the dataset; otherwise the mean of their figures in the
+  `--published` file (as the DfE's statistical-neighbour average); empty when neither.
+- `target` and `rag`: the indicator's target (defaults in
+  `src/childrenmatter/insight/targets.py`, each with its source or reasoning) and its RAG
+  rating: for "higher is better", green at or above the target, amber within the amber
+  margin below it, red under that; the reverse for "lower is better"; none for counts and
+  rates whose rise is neither good nor bad.
+
+Published figures (`--published FILE.csv`): a header `period,indicator,area,value`, one
+row per figure: `period` YYYY-MM, `indicator` a name on this page, `area` `england` or an
+LA code, `value` in the indicator's unit (a percentage as 22.6); an empty value is a
+suppressed figure. Example: `docs/examples/published-figures.csv`.
+
+Targets (`--targets FILE.yml`, or the file named by `CHILDRENMATTER_TARGETS`): a mapping
+of indicator names to `target`, `direction` (`higher_is_better`, `lower_is_better`,
+`neither`) and `amber_margin`; fields left out keep their defaults, and a bare number is a
+target:
+
+```yaml
+re_referrals_within_12_months:
+  target: 20
+  amber_margin: 2.5
+contacts_decided_in_1_working_day: 98
+```
+
+## The children behind a figure
+
+`childrenmatter indicators children --dataset DIR --indicator NAME --authority CODE
+(--at YYYY-MM-DD | --month YYYY-MM) [--format csv|json]` lists the records the figure
+counted: `child_id` (or `worker_id` for figures about workers), the dates that put the
+child in the count (plan start and end, referral date, placement dates...) and the fields
+that decided it. A count has one row per thing counted; a percentage lists its
+denominator, with `in_numerator` true for those in the numerator. The list is personal
+data: the web app shows it only to roles allowed to see the children, and logs each view.
 """
 
 
@@ -76,6 +121,10 @@ _OPTIONS = "[--authority CODE] [--format json|csv|table]"
 _USAGE = (
     f"childrenmatter indicators --dataset DIR --at YYYY-MM-DD {_OPTIONS}",
     f"childrenmatter indicators --dataset DIR --from YYYY-MM --to YYYY-MM {_OPTIONS}",
+    "childrenmatter indicators --dataset DIR --from YYYY-MM --to YYYY-MM --authority CODE "
+    "--compare [--neighbours CODE,...] [--published FILE.csv] [--targets FILE.yml]",
+    "childrenmatter indicators children --dataset DIR --indicator NAME --authority CODE "
+    "(--at YYYY-MM-DD | --month YYYY-MM) [--format csv|json]",
     "childrenmatter indicators docs [--out FILE]",
 )
 _UNITS = (
