@@ -15,7 +15,9 @@ Plain Python and Polars: no Django import.
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import math
 from datetime import date, datetime
 from typing import Any
@@ -161,55 +163,72 @@ def trend_chart_spec(rows: pl.DataFrame, *, title: str, unit_label: str,
                      validate: bool = False) -> dict:
     """The Vega-Lite specification of the trend chart (see ``trend_chart_svg``).
 
-    Checking it against the Vega-Lite schema takes longer than drawing it, so that is left
-    to the tests (``validate=True``); the specification is the same for every chart but
-    its figures. Altair also checks each part as it is made unless told not to.
+    Every chart has the same layers and differs only in its figures, its axis title and the
+    range of its axis, so Altair makes the layers once (``_layers``) and each chart fills in
+    its own: building them with Altair takes longer than drawing them. ``validate=True``
+    builds them afresh, checked against the Vega-Lite schema (the tests do).
     """
-    with debug_mode(validate):
-        return _trend_chart_spec(rows, title=title, unit_label=unit_label, validate=validate)
-
-
-def _trend_chart_spec(rows: pl.DataFrame, *, title: str, unit_label: str,
-                      validate: bool) -> dict:
     ordered = _ordered(rows)
     points = _points(ordered)
     target = _latest_target(ordered)
     low, high = _domain(points, target)
-    names = [name for _, name, *_ in SERIES]
-    x = alt.X("utcyearmonth(month):T", title=None,
-              axis=alt.Axis(format="%b %Y", formatType="utc", labelAngle=0, tickCount=6,
-                            grid=False))
-    y_scale = alt.Scale(domain=[low, high], nice=False, zero=False)
-    lines = alt.Chart(alt.Data(values=points)).mark_line(point=False).encode(
-        x=x,
-        y=alt.Y("figure:Q", title=unit_label, scale=y_scale),
-        strokeDash=alt.StrokeDash("series:N", legend=None,
-                                  scale=alt.Scale(domain=names, range=[s[2] for s in SERIES])),
-        color=alt.Color("series:N", legend=None,
-                        scale=alt.Scale(domain=names, range=[s[3] for s in SERIES])),
-        strokeWidth=alt.StrokeWidth("series:N", legend=None,
-                                    scale=alt.Scale(domain=names, range=[s[4] for s in SERIES])),
-    )
     labels = _end_labels(points, low, high, unit_label)
-    label_layer = alt.Chart(alt.Data(values=[
-        {"month": label["month"], "series": label["series"], "at": label["at"],
-         "text": label["text"]} for label in labels
-    ])).mark_text(align="left", baseline="middle", dx=6, fontSize=12, color="#0b0c0c").encode(
-        x=x, y=alt.Y("at:Q", scale=y_scale), text="text:N",
-    )
-    layers = [lines, label_layer]
-    if target is not None:
-        layers.append(alt.Chart(alt.Data(values=[{"target": target}])).mark_rule(
-            color=TARGET_COLOUR, strokeWidth=1).encode(y=alt.Y("target:Q", scale=y_scale)))
-        layers.append(alt.Chart(alt.Data(values=[{
-            "target": target, "text": f"Target {format_value(target, unit_label)}"
-        }])).mark_text(align="left", baseline="bottom", x=4, dy=-3, fontSize=12,
-                       color=TARGET_COLOUR).encode(y=alt.Y("target:Q", scale=y_scale),
-                                                   text="text:N"))
-    chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT).configure_view(
-        stroke=None).configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#0b0c0c",
-                                    titleColor="#0b0c0c")
-    return chart.to_dict(validate=validate)
+    layers = _build_layers(target is not None, validate) if validate else _layers(
+        target is not None)
+    spec = json.loads(layers)
+    spec["datasets"] = {
+        "points": points,
+        "labels": [{"month": label["month"], "series": label["series"], "at": label["at"],
+                    "text": label["text"]} for label in labels],
+        "target": ([{"target": target, "text": f"Target {format_value(target, unit_label)}"}]
+                   if target is not None else []),
+    }
+    for layer in spec["layer"]:
+        y = layer["encoding"]["y"]
+        y["scale"]["domain"] = [low, high]
+        if "title" in y:
+            y["title"] = unit_label
+    return spec
+
+
+@functools.lru_cache(maxsize=2)
+def _layers(with_target: bool) -> str:
+    return _build_layers(with_target, validate=False)
+
+
+def _build_layers(with_target: bool, validate: bool) -> str:
+    """The chart's layers as Vega-Lite JSON, reading the named datasets ``points``,
+    ``labels`` and ``target``; the axis range and title are filled in per chart."""
+    with debug_mode(validate):
+        names = [name for _, name, *_ in SERIES]
+        x = alt.X("utcyearmonth(month):T", title=None,
+                  axis=alt.Axis(format="%b %Y", formatType="utc", labelAngle=0, tickCount=6,
+                                grid=False))
+        y_scale = alt.Scale(domain=[0, 1], nice=False, zero=False)
+        lines = alt.Chart(alt.NamedData("points")).mark_line(point=False).encode(
+            x=x,
+            y=alt.Y("figure:Q", title="", scale=y_scale),
+            strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
+                domain=names, range=[s[2] for s in SERIES])),
+            color=alt.Color("series:N", legend=None, scale=alt.Scale(
+                domain=names, range=[s[3] for s in SERIES])),
+            strokeWidth=alt.StrokeWidth("series:N", legend=None, scale=alt.Scale(
+                domain=names, range=[s[4] for s in SERIES])),
+        )
+        label_layer = alt.Chart(alt.NamedData("labels")).mark_text(
+            align="left", baseline="middle", dx=6, fontSize=12, color="#0b0c0c",
+        ).encode(x=x, y=alt.Y("at:Q", scale=y_scale), text="text:N")
+        layers = [lines, label_layer]
+        if with_target:
+            layers.append(alt.Chart(alt.NamedData("target")).mark_rule(
+                color=TARGET_COLOUR, strokeWidth=1).encode(y=alt.Y("target:Q", scale=y_scale)))
+            layers.append(alt.Chart(alt.NamedData("target")).mark_text(
+                align="left", baseline="bottom", x=4, dy=-3, fontSize=12, color=TARGET_COLOUR,
+            ).encode(y=alt.Y("target:Q", scale=y_scale), text="text:N"))
+        chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT).configure_view(
+            stroke=None).configure_axis(labelFontSize=12, titleFontSize=12,
+                                        labelColor="#0b0c0c", titleColor="#0b0c0c")
+        return json.dumps(chart.to_dict(validate=validate))
 
 
 def trend_chart_svg(rows: pl.DataFrame, *, title: str, unit_label: str) -> str:
