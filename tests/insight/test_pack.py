@@ -124,7 +124,7 @@ def test_areas_the_dataset_cannot_fill_say_so_instead_of_showing_zeros(tables, p
     assert not front_door["contacts"].available and front_door["contacts"].value is None
     assert by_key["children_in_care"].available
     text = _text(pdf_bytes)
-    assert "This dataset holds no records for workforce (no allocations, workers)" in text
+    assert "This dataset holds no records for workforce (no allocations or workers)" in text
     assert "This dataset holds no contacts: 8 of this area's 10 figures cannot be given" in text
 
 
@@ -353,6 +353,13 @@ def test_the_pack_builds_from_the_903_and_cin_census_of_another_system(middlesbr
     assert "holds no contacts" in book["Front door"]["A3"].value
     workforce = list(book["Workforce"].iter_rows(min_row=6, values_only=True))
     assert workforce and all(row[4] is None for row in workforce)
+    # Returns carry no population: rates are not given, and the cover says why.
+    assert not next(f for f in by_key["children_in_care"].figures
+                    if f.name == "looked_after").available
+    assert any("no population figures" in note for note in pack.notes)
+    # The CIN census covers 2024-25 only: the trends begin there, not with the 903's
+    # 2023-24, where the census's counts would show as zeros.
+    assert pack.months[0] == "2024-04" and len(pack.months) == 12
     stability = [row for row in book["Children in care"].iter_rows(min_row=6, values_only=True)
                  if row[1] == "three_or_more_placements" and row[0] == "2025-03"]
     assert stability and stability[0][4] is not None

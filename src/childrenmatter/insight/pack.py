@@ -214,13 +214,15 @@ def combine_datasets(datasets: Sequence[Mapping[str, pl.DataFrame]]) -> dict[str
         frame = pl.concat(frames, how="vertical_relaxed")
         key = list(TABLES[name].key) if TABLES[name].key else None
         if name == "authorities":
-            # The same authority from each return: keep what any of them knows.
+            # The same authority from each return: keep what any of them knows. The records
+            # are complete only where every dataset's are (a CIN census of one year beside
+            # two years of 903): a month outside one of them would show its counts as 0.
             frame = frame.group_by("la_code", maintain_order=True).agg(
                 pl.col("la_name").drop_nulls().first(),
                 pl.col("region").drop_nulls().first(),
                 pl.col("statistical_neighbours").drop_nulls().first(),
-                pl.col("period_start").min(),
-                pl.col("period_end").max(),
+                pl.col("period_start").max(),
+                pl.col("period_end").min(),
             ).select(frame.columns)
         elif key:
             frame = frame.unique(subset=key, keep="first", maintain_order=True)
@@ -308,7 +310,7 @@ def missing_tables(tables: Mapping[str, pl.DataFrame], authority: str) -> set[st
     from childrenmatter.insight.indicators import REGISTRY
     from childrenmatter.returns.read903 import IMPORTED_TEAM
 
-    needed = {t for indicator in REGISTRY.values() for t in indicator.tables}
+    needed = {"population", *(t for indicator in REGISTRY.values() for t in indicator.tables)}
     missing = {t for t in needed if not _has_records(tables, t, authority)}
     teams = tables.get("teams")
     if teams is not None and teams.height:
@@ -318,6 +320,18 @@ def missing_tables(tables: Mapping[str, pl.DataFrame], authority: str) -> set[st
     return missing
 
 
+def _tables_counted(indicator) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """The tables an indicator's figure needs: a rate also needs the population."""
+    from childrenmatter.insight.registry import Unit
+
+    if indicator.unit is Unit.RATE:
+        return (*indicator.tables, "population")
+    return indicator.tables
+
+
+RECORDS = {"population": "population figures (for rates per 10,000 children)"}
+
+
 def _missing_reason(area: Area, unavailable: set[str], missing: set[str]) -> str:
     """Why some or all of an area's figures cannot be given; "" when they all can."""
     from childrenmatter.insight.indicators import REGISTRY
@@ -325,8 +339,9 @@ def _missing_reason(area: Area, unavailable: set[str], missing: set[str]) -> str
     lacking = [name for name in area.indicators if name in unavailable]
     if not lacking:
         return ""
-    tables = sorted({t for name in lacking for t in REGISTRY[name].tables if t in missing})
-    records = ", ".join(t.replace("_", " ") for t in tables)
+    tables = sorted({t for name in lacking for t in _tables_counted(REGISTRY[name])
+                     if t in missing})
+    records = " or ".join(RECORDS.get(t, t.replace("_", " ")) for t in tables)
     if len(lacking) == len(area.indicators):
         return (f"This dataset holds no records for {area.title.lower()} (no {records}), so "
                 "there are no figures here rather than zeros. A dataset read from the 903 "
@@ -368,7 +383,7 @@ def pack_content(
                       published=published, targets=targets)
     missing = missing_tables(tables, authority)
     unavailable = {name for name, indicator in REGISTRY.items()
-                   if any(t in missing for t in indicator.tables)}
+                   if any(t in missing for t in _tables_counted(indicator))}
     by_indicator = rows.partition_by("indicator", as_dict=True, maintain_order=True)
     pages = []
     for area in AREAS:

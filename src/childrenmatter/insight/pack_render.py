@@ -83,8 +83,8 @@ def charts(pack: Pack) -> dict[str, list[dict]]:
         if not page.available:
             continue
         for figure in page.headline:
-            if not figure.available:
-                continue
+            if not figure.available or figure.series["value"].is_null().all():
+                continue  # nothing to draw: the area's table says why
             rows = figure.series.select("period", "value", "england", "neighbours", "target")
             svg = trend_chart_svg(rows, title=f"{figure.title}, {page.area.title}",
                                   unit_label=figure.unit_label)
