@@ -7,7 +7,7 @@ dfe_csc_api_openapi.json, vendored from DFE-Digital/children-in-social-care-sche
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -211,3 +211,91 @@ def test_every_payload_for_middlesbrough_meets_the_dfe_schema(middlesbrough, tmp
         assert _problems(dfe_schema, batch) == [], path
         seen += len(batch)
     assert seen == children.height
+
+
+# --- Any dataset: every code of every list, dates in any order the dataset allows ----------
+
+def _codes(name: str) -> st.SearchStrategy[str]:
+    from childrenmatter.dataset.codes import CODE_LISTS
+
+    return st.sampled_from(sorted(c.code for c in CODE_LISTS[name].codes))
+
+
+_days = st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 3, 31))
+
+
+@st.composite
+def _any_dataset(draw) -> dict[str, list[dict]]:
+    """Children with referrals (each with an assessment and plans), periods of care,
+    adoption decisions, care-leaver contacts and allocations, dated at random."""
+    rows: dict[str, list[dict]] = {name: [] for name in DFE_API_TABLES}
+    rows["authorities"] = [{"la_code": LA, "la_name": "Middlesbrough"}]
+    for c in range(draw(st.integers(1, 4))):
+        child = f"C{c}"
+        rows["children"].append({
+            "la_code": LA, "child_id": child, "sex": draw(_codes("sex")),
+            "ethnicity": draw(_codes("ethnicity")), "uasc": draw(st.booleans()),
+            "upn": draw(st.none() | st.just(f"A{c:012d}")),
+            "disabilities": draw(st.lists(_codes("disability"), max_size=4)),
+        })
+        for r in range(draw(st.integers(0, 3))):
+            start = draw(_days)
+            end = draw(st.none() | st.dates(min_value=start, max_value=date(2025, 3, 31)))
+            ref = f"R{c}x{r}"
+            rows["referrals"].append({
+                "la_code": LA, "referral_id": ref, "child_id": child, "referral_date": start,
+                "referral_source": draw(_codes("referral_source")),
+                "referral_nfa": draw(st.booleans()), "closure_date": end,
+                "closure_reason": draw(_codes("closure_reason")) if end else None})
+            rows["assessments"].append({
+                "la_code": LA, "assessment_id": f"A{c}x{r}", "referral_id": ref,
+                "child_id": child, "start_date": start,
+                "factors": draw(st.lists(_codes("assessment_factor"), max_size=6))})
+            rows["cin_plans"].append({"la_code": LA, "cin_plan_id": f"N{c}x{r}",
+                                      "referral_id": ref, "child_id": child,
+                                      "start_date": start})
+        decom = draw(_days)
+        for p in range(draw(st.integers(0, 3))):
+            dec = draw(st.none() | st.dates(min_value=decom, max_value=date(2025, 3, 31)))
+            rows["episodes"].append({
+                "la_code": LA, "child_id": child, "period_of_care_id": f"P{c}/{p}",
+                "decom": decom, "rne": draw(_codes("rne")), "ls": draw(_codes("legal_status")),
+                "cin": draw(_codes("primary_need")), "place": draw(_codes("placement_type")),
+                "dec": dec, "rec": draw(_codes("reason_episode_ceased")) if dec else None,
+                "reason_place_change": draw(st.none() | _codes("reason_place_change"))})
+            if dec is None:
+                break
+            decom = dec + timedelta(days=1)
+        for day in draw(st.lists(_days, max_size=2, unique=True)):
+            rows["adoption"].append({"la_code": LA, "child_id": child, "date_decision": day})
+        for day in draw(st.lists(_days, max_size=2, unique=True)):
+            rows["care_leaver_contacts"].append({
+                "la_code": LA, "child_id": child, "contact_date": day,
+                "in_touch": draw(_codes("in_touch")),
+                "activity": draw(_codes("care_leaver_activity")),
+                "accommodation": draw(_codes("care_leaver_accommodation"))})
+        for day in draw(st.lists(_days, max_size=2, unique=True)):
+            rows["allocations"].append({"la_code": LA, "child_id": child, "worker_id": "SW1",
+                                        "start_date": day})
+    return rows
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_any_dataset())
+def test_any_dataset_gives_payloads_the_dfe_schema_accepts(dfe_schema, rows):
+    [(_, batches)] = list(dfe_api_payloads(_tables(rows)))
+    [batch] = batches
+    assert _problems(dfe_schema, batch) == []
+    episodes = [e for record in batch for e in record.get("social_care_episodes", [])]
+    # Every referral is an episode; every looked-after episode is sent exactly once.
+    assert sorted(e["social_care_episode_id"] for e in episodes
+                  if not e["social_care_episode_id"].startswith("CLA-")) == \
+        sorted(r["referral_id"] for r in rows["referrals"])
+    placements = [p["child_looked_after_placement_id"] for e in episodes
+                  for p in e.get("child_looked_after_placements", [])]
+    assert sorted(placements) == sorted(f"{r['child_id']}-{r['decom']:%Y%m%d}"
+                                        for r in rows["episodes"])
+    # Each assessment sits in the episode of its own referral.
+    for e in episodes:
+        for a in e.get("child_and_family_assessments", []):
+            assert a["child_and_family_assessment_id"][1:] == e["social_care_episode_id"][1:]
