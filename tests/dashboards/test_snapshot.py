@@ -133,3 +133,18 @@ def test_the_charts_of_the_authorities_served_are_drawn_when_the_snapshot_is_tak
     assert "viewBox=" in drawn and ' width="' not in drawn[:drawn.index(">")]
     assert snapshot.chart("806", "assessments_within_45_working_days") is not None
     assert snapshot.chart("805", "looked_after") is None
+
+
+def test_published_figures_stand_in_for_england(small_dataset_folder, tmp_path, settings):
+    from childrenmatter.dashboards.views import refresh_snapshot
+
+    published = tmp_path / "published.csv"
+    published.write_text("period,indicator,area,value\n2018-11,looked_after,england,67\n")
+    settings.CHILDRENMATTER_DATASET = small_dataset_folder
+    settings.CHILDRENMATTER_DASHBOARD_SNAPSHOT = tmp_path / "snap"
+    settings.CHILDRENMATTER_PUBLISHED_FIGURES = published
+    snapshot = refresh_snapshot()
+    rows = snapshot.rows("806", "looked_after")
+    assert rows.row(-1, named=True)["england"] == 67.0
+    # October is computed, not published: A in Middlesbrough, A in Hartlepool, 2 of 52,396.
+    assert rows.row(-2, named=True)["england"] == pytest.approx(0.4)

@@ -42,6 +42,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     refresh.add_argument("--out", metavar="DIR",
                          help="the snapshot folder (default: CHILDRENMATTER_DASHBOARD_SNAPSHOT, "
                          "else beside the dataset folder)")
+    refresh.add_argument("--published", metavar="FILE.csv",
+                         help="published figures (period,indicator,area,value) for England "
+                         "and neighbours the dataset does not hold (default: "
+                         "CHILDRENMATTER_PUBLISHED_FIGURES)")
     refresh.add_argument("--no-charts", action="store_true",
                          help="do not draw the charts ahead (pages draw them when first "
                          "opened)")
@@ -60,6 +64,8 @@ def run_refresh(args: argparse.Namespace) -> int:
         settings.CHILDRENMATTER_DATASET = Path(args.dataset)
     if args.out:
         settings.CHILDRENMATTER_DASHBOARD_SNAPSHOT = Path(args.out)
+    if args.published:
+        settings.CHILDRENMATTER_PUBLISHED_FIGURES = args.published
     if args.source:
         settings.CHILDRENMATTER_DASHBOARD_SOURCE = args.source
 

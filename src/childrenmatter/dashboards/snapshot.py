@@ -137,11 +137,14 @@ def read_tables(folder: Path) -> tuple[dict[str, pl.DataFrame], str | None]:
             raise UserError(f"dataset {folder}: {unreadable}") from None
 
 
-def compute_comparison(tables: dict[str, pl.DataFrame]) -> tuple[pl.DataFrame, dict[str, dict]]:
+def compute_comparison(tables: dict[str, pl.DataFrame], published: pl.DataFrame | None = None,
+                       ) -> tuple[pl.DataFrame, dict[str, dict]]:
     """Each authority's 24-month comparison, stacked, and each authority's name and months.
 
     Authorities whose data covers the same months (every one, in a simulated England) are
     computed together: ``comparisons_by_authority`` counts each indicator once for them all.
+    ``published``: figures from a CSV (``insight.compare.read_published``) for England and
+    neighbours the dataset does not hold, as for a single authority's own dataset.
     """
     from childrenmatter.insight.compare import comparisons_by_authority
 
@@ -152,7 +155,8 @@ def compute_comparison(tables: dict[str, pl.DataFrame]) -> tuple[pl.DataFrame, d
         authorities[row["la_code"]] = {"name": row["la_name"], "months": months}
         if months:
             by_months.setdefault(tuple(months), []).append(row["la_code"])
-    frames = [comparisons_by_authority(tables, list(months), authorities=codes)
+    frames = [comparisons_by_authority(tables, list(months), authorities=codes,
+                                       published=published)
               for months, codes in by_months.items()]
     stacked = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame(
         schema={"la_code": pl.String, "period": pl.String, "indicator": pl.String})
@@ -173,7 +177,7 @@ def take_snapshot(target: Path, *, source: str = "dataset", dataset_folder: Path
     """
     target = Path(target).resolve()
     source = dashboard_source(source)
-    compute = compute or compute_comparison
+    compute = compute or (lambda tables: compute_comparison(tables))
     if source == "dataset" and dataset_folder is None:
         raise UserError("no dataset folder to take the dashboards' figures from")
     target.parent.mkdir(parents=True, exist_ok=True)

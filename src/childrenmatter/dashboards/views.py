@@ -32,6 +32,9 @@ from childrenmatter.dashboards.snapshot import (
     snapshot_tables,
     take_snapshot,
 )
+from childrenmatter.dashboards.snapshot import (
+    compute_comparison as compare_authorities,
+)
 from childrenmatter.errors import UserError
 from childrenmatter.insight.areas import AREAS
 from childrenmatter.people.access import visible_people
@@ -65,9 +68,20 @@ def refresh_snapshot(*, draw_ahead: bool = False) -> Snapshot:
             served = sorted(set(StaffMembership.objects.values_list("la_code", flat=True)))
         except DatabaseError:  # a database not made yet: nobody to draw for
             served = None
+    published_file = getattr(settings, "CHILDRENMATTER_PUBLISHED_FIGURES", None) or \
+        os.environ.get("CHILDRENMATTER_PUBLISHED_FIGURES")
+    compute = None
+    if published_file:
+        from childrenmatter.insight.compare import read_published
+
+        published = read_published(published_file)
+
+        def compute(tables):
+            return compare_authorities(tables, published=published)
+
     return take_snapshot(snapshot_folder(), source=source,
                          dataset_folder=Path(settings.CHILDRENMATTER_DATASET),
-                         draw_for=served)
+                         draw_for=served, compute=compute)
 
 
 def _common(request: HttpRequest, la_code: str, snapshot: Snapshot | None) -> dict:
