@@ -142,7 +142,7 @@ def test_the_workbook_numbers_are_the_indicators_figures(workbook, tables):
     checked = 0
     for area in AREAS:
         sheet = workbook[area.title]
-        rows = sheet.iter_rows(min_row=5, values_only=True)
+        rows = sheet.iter_rows(min_row=5, max_col=13, values_only=True)  # the long table
         header = next(rows)
         for row in rows:
             line = dict(zip(header, row, strict=True))
@@ -160,6 +160,24 @@ def test_the_workbook_numbers_are_the_indicators_figures(workbook, tables):
                 if part in figure and line[part] is not None:
                     assert line[part] == figure[part], (part, line, figure)
     assert checked > 100  # 21 months of several indicators, not a handful
+
+
+def test_each_charted_figure_has_its_months_and_an_excel_chart_beside_the_table(workbook,
+                                                                              tables):
+    sheet = workbook["Children in care"]
+    long = {(row[0], row[1]): row[4] for row in sheet.iter_rows(min_row=6, max_col=13,
+                                                                 values_only=True)}
+    block = list(sheet.iter_rows(min_row=5, min_col=15, max_col=19, values_only=True))
+    assert block[0][0] == "Children looked after (per 10,000 children)"
+    assert block[1] == ("period", "this authority", "England", "neighbours", "target")
+    months = [row for row in block[2:] if row[0] and re.fullmatch(r"\d{4}-\d{2}", row[0])]
+    looked_after = months[:20]
+    assert [m[0] for m in looked_after][-1] == MONTH
+    assert all(m[1] == long[(m[0], "looked_after")] for m in looked_after)
+    page = next(p for p in pack_content(tables, authority="806", month=MONTH).pages
+                if p.area.key == "children_in_care")
+    drawn = [f for f in page.headline if f.available and f.series["value"].is_not_null().any()]
+    assert len(drawn) > 0 and len(sheet._charts) == len(drawn)  # one per figure to draw
 
 
 def test_the_workbook_summary_has_the_headline_figures_with_england_and_neighbours(workbook,
@@ -346,12 +364,13 @@ def test_the_pack_builds_from_the_903_and_cin_census_of_another_system(middlesbr
     for key in ("assessment", "child_protection", "children_in_care", "care_leavers"):
         assert by_key[key].available, key
     book = openpyxl.load_workbook(out)
-    contacts = [row for row in book["Front door"].iter_rows(min_row=6, values_only=True)
+    contacts = [row for row in book["Front door"].iter_rows(min_row=6, max_col=13,
+                                                             values_only=True)
                 if row[1].startswith("contact")]
     assert contacts and all(row[4] is None and row[12] == "Not in this dataset"
                             for row in contacts)
     assert "holds no contacts" in book["Front door"]["A3"].value
-    workforce = list(book["Workforce"].iter_rows(min_row=6, values_only=True))
+    workforce = list(book["Workforce"].iter_rows(min_row=6, max_col=13, values_only=True))
     assert workforce and all(row[4] is None for row in workforce)
     # Returns carry no population: rates are not given, and the cover says why.
     assert not next(f for f in by_key["children_in_care"].figures
@@ -360,7 +379,8 @@ def test_the_pack_builds_from_the_903_and_cin_census_of_another_system(middlesbr
     # The CIN census covers 2024-25 only: the trends begin there, not with the 903's
     # 2023-24, where the census's counts would show as zeros.
     assert pack.months[0] == "2024-04" and len(pack.months) == 12
-    stability = [row for row in book["Children in care"].iter_rows(min_row=6, values_only=True)
+    stability = [row for row in book["Children in care"].iter_rows(min_row=6, max_col=13,
+                                                                  values_only=True)
                  if row[1] == "three_or_more_placements" and row[0] == "2025-03"]
     assert stability and stability[0][4] is not None
 

@@ -140,7 +140,8 @@ _SHEET_COLUMNS = ("period", "indicator", "title", "unit", "value", "count", "num
 
 def xlsx(pack: Pack) -> bytes:
     """The workbook: a summary sheet of headline figures and one sheet per area with every
-    figure of its 24 months (the data behind each chart), one row per month and indicator."""
+    figure of its 24 months, one row per month and indicator, and beside it each headline
+    figure's months as a small table with its line chart (the data behind each chart)."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -211,5 +212,47 @@ def xlsx(pack: Pack) -> bytes:
         sheet.set_column(2, 2, 52)
         sheet.set_column(3, 3, 22)
         sheet.set_column(11, 12, 20)
+        _chart_blocks(book, sheet, page, bold)
     book.close()
     return buffer.getvalue()
+
+
+_BLOCK_COLUMN = 14  # column O: the charts' figures, to the right of the long table
+_BLOCK_HEADER = ("period", "this authority", "England", "neighbours", "target")
+
+
+def _chart_blocks(book, sheet, page, bold) -> None:  # type: ignore[no-untyped-def]
+    """Each headline figure's months as a small table (one column per line) with Excel's
+    own line chart of it beside, as in the PDF: the figures behind each chart."""
+    row = 4
+    for figure in page.headline:
+        if not figure.available or figure.series["value"].is_null().all():
+            continue
+        series = figure.series.select("period", "value", "england", "neighbours", "target")
+        sheet.write(row, _BLOCK_COLUMN, f"{figure.title} ({figure.unit_label})", bold)
+        sheet.write_row(row + 1, _BLOCK_COLUMN, _BLOCK_HEADER, bold)
+        first = row + 2
+        for offset, values in enumerate(series.iter_rows()):
+            sheet.write_row(first + offset, _BLOCK_COLUMN, values)
+        last = first + series.height - 1
+        chart = book.add_chart({"type": "line"})
+        dashes = {"value": "solid", "england": "dash", "neighbours": "round_dot",
+                  "target": "long_dash"}
+        for index, column in enumerate(("value", "england", "neighbours", "target"), start=1):
+            if series[column].is_null().all():
+                continue
+            chart.add_series({
+                "name": [sheet.name, row + 1, _BLOCK_COLUMN + index],
+                "categories": [sheet.name, first, _BLOCK_COLUMN, last, _BLOCK_COLUMN],
+                "values": [sheet.name, first, _BLOCK_COLUMN + index, last,
+                           _BLOCK_COLUMN + index],
+                # Line patterns, not colour alone, tell the lines apart (as charts.py does).
+                "line": {"dash_type": dashes[column],
+                         "width": 2.5 if column == "value" else 1.5},
+            })
+        chart.set_title({"name": figure.title, "name_font": {"size": 11}})
+        chart.set_y_axis({"name": figure.unit_label, "min": 0})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 560, "height": 300})
+        sheet.insert_chart(row, _BLOCK_COLUMN + len(_BLOCK_HEADER) + 1, chart)
+        row = max(last, row + 16) + 3
