@@ -13,7 +13,11 @@ from datetime import timedelta
 
 import polars as pl
 
-from childrenmatter.clocks.calendar import add_working_days_expr, working_days_between_expr
+from childrenmatter.clocks.calendar import (
+    add_working_days_expr,
+    working_days_between,
+    working_days_between_expr,
+)
 from childrenmatter.clocks.rules import RULES
 from childrenmatter.dataset.codes import (
     CONNECTED_PERSON_PLACEMENTS,
@@ -256,29 +260,54 @@ def cp_ended_two_years(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> 
     return count_share(ended, area, lasted)
 
 
+def working_days_cutoff(periods: pl.DataFrame, days: int) -> pl.DataFrame:
+    """``periods`` with ``cutoff``: the earliest date ``d`` with at most ``days`` working
+    days after it up to the window's last day, so that for any date
+    ``working_days_between(d, window_end) <= days`` is ``d >= cutoff``. One date per
+    period, worked out with the calendar once, in place of counting working days on
+    millions of rows."""
+    cutoffs = []
+    for end in periods["window_end"].to_list():
+        day = end
+        while working_days_between(day - timedelta(days=1), end) <= days:
+            day -= timedelta(days=1)
+        cutoffs.append(day)
+    return periods.with_columns(pl.Series("cutoff", cutoffs, dtype=pl.Date))
+
+
+def _seen_on_visits(tables: Tables, visit_type: str) -> pl.DataFrame:
+    """(la_code, child_id, visit_date) of visits of a type at which the child was seen,
+    sorted by date: shared by the indicators of that type in one evaluation."""
+    def make() -> pl.DataFrame:
+        return tables["visits"].filter(
+            (pl.col("visit_type") == visit_type) & pl.col("seen")
+        ).select(*KEY, "visit_date", "seen_alone").sort("visit_date")
+    return memo(tables, ("seen", visit_type), pl.DataFrame(
+        schema={"period": pl.UInt32, "window_start": pl.Date, "window_end": pl.Date}), make)
+
+
 def _visited_in_time(plans: str, visit_type: str, rule: str) -> Compute:
     """Children on a plan on the period's last day, already on it for longer than the
     visiting interval, who were seen on a visit within that many working days."""
     interval = RULES[rule].amount
 
     def compute(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
-        on_plan = open_on_end(tables[plans], "start_date", "end_date", periods)
-        on_plan = on_plan.group_by(*KEY, "period", "window_end").agg(
-            pl.col("start_date").min()).filter(
-            working_days_between_expr("start_date", "window_end") > interval)
-        # A visit can only be in time if it falls in the interval before some period's
-        # last day (n working days are never more than 2n + 10 calendar days): leaving
-        # out older ones keeps the join smaller.
-        earliest = periods["window_end"].min() - timedelta(days=2 * interval + 10)
-        seen = tables["visits"].filter(
-            (pl.col("visit_type") == visit_type) & pl.col("seen")
-            & pl.col("visit_date").is_between(earliest, periods["window_end"].max())
-        ).select(*KEY, pl.col("visit_date").alias("last_seen")).sort("last_seen")
+        windows = working_days_cutoff(periods, interval)
+        on_plan = open_on_end(tables[plans].select(*KEY, "start_date", "end_date"),
+                              "start_date", "end_date", windows)
+        # On the plan for more than the interval: started before the cutoff.
+        on_plan = on_plan.join(windows.select("period", "cutoff"), on="period").filter(
+            pl.col("start_date") < pl.col("cutoff")).group_by(
+            *KEY, "period", "window_end", "cutoff").agg(pl.col("start_date").min())
+        # A visit can only be in time if it falls after the earliest cutoff: leaving out
+        # older ones keeps the join smaller.
+        seen = _seen_on_visits(tables, visit_type).filter(pl.col("visit_date").is_between(
+            windows["cutoff"].min(), windows["window_end"].max())).select(
+            *KEY, pl.col("visit_date").alias("last_seen"))
         rows = on_plan.sort("window_end").join_asof(
             seen, left_on="window_end", right_on="last_seen", by=KEY, strategy="backward",
             check_sortedness=False)  # both sorted by date above
-        in_time = working_days_between_expr("last_seen", "window_end") <= interval
-        return count_share(rows, area, in_time)
+        return count_share(rows, area, pl.col("last_seen") >= pl.col("cutoff"))
     return compute
 
 
@@ -410,8 +439,7 @@ def care_leavers_eet(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl
 
 
 def caseload_per_worker(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
-    allocations = tables["allocations"].select(*KEY, "worker_id", "start_date", "end_date")
-    allocated = open_on_end(allocations, "start_date", "end_date", periods)
+    allocated = _allocated_at_end(tables, periods)
     per_authority = allocated.group_by("la_code", "period").agg(
         pl.col("child_id").n_unique().alias("numerator"),
         pl.col("worker_id").n_unique().alias("denominator"),
@@ -477,7 +505,8 @@ def _assessment_outcome(outcome: str) -> Compute:
 def _plans_open_at_end(tables: Tables, periods: pl.DataFrame) -> pl.DataFrame:
     plans = tables["cp_plans"].select(*KEY, "cp_plan_id", "start_date", "end_date",
                                       "latest_category")
-    return open_on_end(plans, "start_date", "end_date", periods)
+    return memo(tables, ("plans_open",), periods,
+                lambda: open_on_end(plans, "start_date", "end_date", periods))
 
 
 def cp_reviews_in_time(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
@@ -485,10 +514,11 @@ def cp_reviews_in_time(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> 
     reviews = tables["cp_conferences"].filter(
         (pl.col("conference_type") == "review") & pl.col("cp_plan_id").is_not_null()
     ).select("la_code", "cp_plan_id", pl.col("conference_date").alias("reviewed"))
-    rows = on_plan.join(reviews, on=["la_code", "cp_plan_id"], how="left").group_by(
-        *KEY, "cp_plan_id", "period", "start_date", "window_end").agg(
-        pl.col("reviewed").filter(pl.col("reviewed") <= pl.col("window_end")).max()
-        .alias("last_review"))
+    # The plan's latest review on or before the day.
+    rows = on_plan.sort("window_end").join_asof(
+        reviews.rename({"reviewed": "last_review"}).sort("last_review"),
+        left_on="window_end", right_on="last_review", by=["la_code", "cp_plan_id"],
+        strategy="backward", check_sortedness=False)  # both sorted by date above
     due = (pl.when(pl.col("last_review").is_null())
            .then(pl.col("start_date").dt.offset_by(f"{FIRST_RCPC_MONTHS}mo"))
            .otherwise(pl.col("last_review").dt.offset_by(f"{NEXT_RCPC_MONTHS}mo")))
@@ -503,7 +533,7 @@ def _cp_category(code: str) -> Compute:
 
 
 def cin_seen_alone(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
-    visits = tables["visits"].filter((pl.col("visit_type") == "cin") & pl.col("seen"))
+    visits = _seen_on_visits(tables, "cin")
     return count_share(events_in(visits, "visit_date", periods), area, pl.col("seen_alone"))
 
 
@@ -522,16 +552,24 @@ def cla_reviews_in_time(tables: Tables, periods: pl.DataFrame, area: pl.Expr) ->
     in_care = _in_care_at_end(tables, periods).select(
         *KEY, "period", "period_of_care_id", "window_end").join(
         _care_began(tables), on=[*KEY, "period_of_care_id"], how="left")
-    reviews = tables["cla_reviews"].select(*KEY, pl.col("review_date").alias("reviewed"))
-    since = (pl.col("reviewed") >= pl.col("care_began")) & (
-        pl.col("reviewed") <= pl.col("window_end"))
-    rows = in_care.join(reviews, on=KEY, how="left").group_by(
-        *KEY, "period", "care_began", "window_end").agg(
-        pl.col("reviewed").filter(since).max().alias("last_review"),
-        pl.col("reviewed").filter(since).len().alias("reviews"))
-    due = (pl.when(pl.col("reviews") == 0)
+    # Each review with the child's review before it: the latest review on or before the
+    # day then says, with the one before, whether the period of care has had none, one
+    # or more reviews, without joining every review to every month.
+    reviews = (tables["cla_reviews"].select(*KEY, pl.col("review_date").alias("last_review"))
+               .sort(*KEY, "last_review")
+               .with_columns(pl.col("last_review").shift(1).over(KEY).alias("before_last"))
+               .sort("last_review"))
+    rows = in_care.sort("window_end").join_asof(
+        reviews, left_on="window_end", right_on="last_review", by=KEY, strategy="backward",
+        check_sortedness=False)  # both sorted by date above
+    began = pl.col("care_began")
+    reviews_in_care = (pl.when(pl.col("last_review").is_null() | (pl.col("last_review") < began))
+                       .then(0)
+                       .when(pl.col("before_last").is_null() | (pl.col("before_last") < began))
+                       .then(1).otherwise(2))
+    due = (pl.when(reviews_in_care == 0)
            .then(add_working_days_expr("care_began", FIRST_CLA_REVIEW_WORKING_DAYS))
-           .when(pl.col("reviews") == 1)
+           .when(reviews_in_care == 1)
            .then(pl.col("last_review").dt.offset_by(f"{SECOND_CLA_REVIEW_MONTHS}mo"))
            .otherwise(pl.col("last_review").dt.offset_by(f"{NEXT_CLA_REVIEW_MONTHS}mo")))
     return count_share(rows, area, due >= pl.col("window_end"))
@@ -546,10 +584,9 @@ def cla_visits_in_time(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> 
         check_sortedness=False).filter(  # both sorted by date above
         pl.col("placed_on") < pl.col("window_end").dt.offset_by(f"-{CLA_VISIT_FIRST_DAYS}d"))
     earliest = periods["window_end"].min() - timedelta(days=CLA_VISIT_INTERVAL_DAYS)
-    seen = tables["visits"].filter(
-        (pl.col("visit_type") == "cla") & pl.col("seen")
-        & pl.col("visit_date").is_between(earliest, periods["window_end"].max())
-    ).select(*KEY, pl.col("visit_date").alias("last_seen")).sort("last_seen")
+    seen = _seen_on_visits(tables, "cla").filter(
+        pl.col("visit_date").is_between(earliest, periods["window_end"].max())
+    ).select(*KEY, pl.col("visit_date").alias("last_seen"))
     rows = rows.sort("window_end").join_asof(
         seen, left_on="window_end", right_on="last_seen", by=KEY, strategy="backward",
         check_sortedness=False)  # both sorted by date above
@@ -566,8 +603,10 @@ def placement_cost(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.D
 
 
 def _allocated_at_end(tables: Tables, periods: pl.DataFrame) -> pl.DataFrame:
+    """Allocations open on each period's last day: shared by the three caseload figures."""
     allocations = tables["allocations"].select(*KEY, "worker_id", "start_date", "end_date")
-    return open_on_end(allocations, "start_date", "end_date", periods)
+    return memo(tables, ("allocated",), periods,
+                lambda: open_on_end(allocations, "start_date", "end_date", periods))
 
 
 def caseload_per_team(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
