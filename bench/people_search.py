@@ -211,7 +211,7 @@ def make_search(rng: random.Random, person, kind: str) -> dict:
     return search
 
 
-def run_searches(count: int, seed: int) -> None:
+def run_searches(count: int, seed: int, explain: int = 0) -> None:
     from childrenmatter.people.models import Person
     from childrenmatter.people.search import find_people
 
@@ -266,6 +266,34 @@ def run_searches(count: int, seed: int) -> None:
                   f"top 5 {top5[kind] / tried[kind]:6.1%}")
     for miss in misses:
         print("  missed:", *miss)
+    _explain(rng, people, explain)
+
+
+def _explain(rng: random.Random, people: list, count: int) -> None:
+    """PostgreSQL's own time for the candidate statement (EXPLAIN ANALYZE), which the
+    machine's other load disturbs less than wall time in the client."""
+    import json
+
+    from django.db import connection
+
+    from childrenmatter.people.search import Query, candidate_sql
+
+    if not count:
+        return
+    times = []
+    with connection.cursor() as cursor:
+        for i, person in enumerate(people[:count]):
+            search = make_search(rng, person, ERRORS[i % len(ERRORS)])
+            sql, params = candidate_sql(Query(**{k: v or "" if k != "date_of_birth" else v
+                                                  for k, v in search.items()}), [LA_CODE])
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            times.append(plan[0]["Planning Time"] + plan[0]["Execution Time"])
+    times.sort()
+    print(f"PostgreSQL planning + execution of the candidate statement, {len(times)} "
+          f"searches, ms: p50 {times[len(times) // 2]:.2f}  "
+          f"p95 {times[int(len(times) * 0.95)]:.2f}  max {times[-1]:.2f}")
 
 
 def main() -> None:
@@ -275,6 +303,8 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=2_000)
     parser.add_argument("--database", default="childrenmatter_bench")
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--explain", type=int, default=200, metavar="N",
+                        help="also EXPLAIN ANALYZE the candidate statement of N searches")
     parser.add_argument("--rebuild", action="store_true",
                         help="make the people again even if the database has them")
     args = parser.parse_args()
@@ -288,7 +318,7 @@ def main() -> None:
         build(args.people, args.seed)
     else:
         print(f"reusing {have:,} people in {args.database}")
-    run_searches(args.searches, args.seed)
+    run_searches(args.searches, args.seed, args.explain)
     print(f"reproduce: DATABASE_URL={server} .venv/bin/python bench/people_search.py "
           f"--people {args.people} --searches {args.searches} --database {args.database}")
 
