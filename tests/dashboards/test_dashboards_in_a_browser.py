@@ -10,7 +10,8 @@ import pytest
 from childrenmatter.dashboards.snapshot import take_snapshot
 from childrenmatter.insight.areas import AREAS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The snapshot of a whole simulated authority is taken once for the module: slow.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="module")
