@@ -36,7 +36,6 @@ from childrenmatter.insight.registry import (
     count_share,
     events_in,
     memo,
-    open_on,
     open_on_end,
 )
 from childrenmatter.insight.stock import SHORT_BREAKS
@@ -352,21 +351,36 @@ def placed_over_20_miles(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -
 def three_or_more_placements(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
     # `periods` here are the 12 months ending on each period's last day (Window.YEAR_TO_END).
     episodes = _looked_after(tables)
-    # The placement the child was in when the year began: open on the day before it, so
-    # one that ended on the year's first day (and was held that day) counts...
-    day_before = periods.with_columns(pl.col("window_start").dt.offset_by("-1d"))
-    held = open_on(episodes, "decom", "dec", day_before, "window_start").select(
-        *KEY, "period")
-    # ...and each new placement that started in it, temporary moves apart.
-    new = events_in(
-        episodes.filter(pl.col("rne").is_in(NEW_PLACEMENT_REASONS)
-                        & ~pl.col("place").is_in(TEMPORARY_PLACEMENTS)),
-        "decom", periods,
-    ).select(*KEY, "period")
-    placements = pl.concat([held.unique(), new]).group_by(*KEY, "period").len("placements")
     in_care = _in_care_at_end(tables, periods).select(*KEY, "period").join(
-        placements, on=[*KEY, "period"], how="left")
-    return count_share(in_care, area, pl.col("placements") >= 3)
+        periods.select("period", "window_start", "window_end"), on="period").with_columns(
+        pl.col("window_start").dt.offset_by("-1d").alias("day_before"))
+    # The placement the child was in when the year began: open on the day before it, so
+    # one that ended on the year's first day (and was held that day) counts. Episodes of
+    # a child do not overlap, so the one that started last by then is the one to look at.
+    started = episodes.select(*KEY, "decom", "dec").sort("decom")
+    rows = in_care.sort("day_before").join_asof(
+        started, left_on="day_before", right_on="decom", by=KEY, strategy="backward",
+        check_sortedness=False)  # both sorted by date above
+    held = (pl.col("decom").is_not_null()
+            & (pl.col("dec").is_null() | (pl.col("dec") > pl.col("day_before"))))
+    rows = rows.with_columns(held.cast(pl.UInt32).alias("held")).drop("decom", "dec")
+    # ...and each new placement that started in the year, temporary moves apart: the
+    # child's running count of new placements on the year's last day, less that on the
+    # day before it began (a running count looked up twice, where expanding each
+    # placement into every year it falls in would make a row per placement and month).
+    new = (episodes.filter(pl.col("rne").is_in(NEW_PLACEMENT_REASONS)
+                           & ~pl.col("place").is_in(TEMPORARY_PLACEMENTS))
+           .group_by(*KEY, "decom").len("on_day")
+           .sort(*KEY, "decom")
+           .with_columns(pl.col("on_day").cum_sum().over(KEY).alias("so_far"))
+           .select(*KEY, "decom", "so_far").sort("decom"))
+    for day, name in (("window_end", "by_end"), ("day_before", "by_start")):
+        rows = rows.sort(day).join_asof(
+            new.rename({"so_far": name}), left_on=day, right_on="decom", by=KEY,
+            strategy="backward", check_sortedness=False).drop("decom")
+    placements = (pl.col("held") + pl.col("by_end").fill_null(0)
+                  - pl.col("by_start").fill_null(0))
+    return count_share(rows, area, placements >= 3)
 
 
 def long_term_stability(tables: Tables, periods: pl.DataFrame, area: pl.Expr) -> pl.DataFrame:
