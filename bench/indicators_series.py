@@ -55,6 +55,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only-compare", action="store_true",
                         help="time only the series with comparisons")
+    parser.add_argument("--only-one", action="store_true",
+                        help="time only the series of one authority (no comparisons)")
     parser.add_argument("--no-validate", action="store_true",
                         help="read the tables without checking them against the schema")
     args = parser.parse_args()
@@ -75,6 +77,15 @@ def main() -> None:
     one = args.authority or codes[0]
 
     months = [f"{d:%Y-%m}" for d in month_starts(first, last)]
+    if args.only_one:
+        cpu_before = cpu_seconds()
+        one_s, _ = timed(lambda: indicators_by_month(tables, first, last, one), args.repeat)
+        one_cpu = (cpu_seconds() - cpu_before) / args.repeat
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{len(INDICATORS)} indicators x {len(months)} months, one authority ({one}): "
+              f"{one_s:.2f} s (median of {args.repeat}; {one_cpu:.1f} s of CPU each)")
+        print(f"peak memory: {peak:.0f} MB; load average before: {load:.1f}")
+        return
     cpu_before = cpu_seconds()
     compare_s, compared = timed(lambda: comparisons_by_authority(tables, months), args.repeat)
     compare_cpu = (cpu_seconds() - cpu_before) / args.repeat
