@@ -140,12 +140,30 @@ def typo(name: str, position: int, kind: str) -> str:
     return name[:i] + ("x" if name[i] != "x" else "z") + name[i + 1:]
 
 
+def one_digit_out(day: int) -> int:
+    """A day of the month one keystroke away that exists in the same month (never past
+    the day it came from, unless 28 or less)."""
+    if day % 10 and day - 1 >= 1:
+        return day - 1
+    if (day + 1) % 10 and day + 1 <= 28:
+        return day + 1
+    return day - 10
+
+
+@given(st.integers(1, 31))
+def test_one_digit_out_is_a_real_day_one_digit_away(day):
+    wrong = one_digit_out(day)
+    assert 1 <= wrong <= max(day - 1, 28)
+    assert sum(a != b for a, b in zip(f"{day:02d}", f"{wrong:02d}", strict=True)) == 1
+
+
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     which=st.integers(0, 299),
     error=st.sampled_from(["family typo", "given typo", "nickname", "swapped names",
-                           "swapped day and month"]),
+                           "swapped day and month", "wrong digit in the day",
+                           "family typo and swapped day and month"]),
     position=st.integers(0, 20),
     kind=st.sampled_from(["drop", "double", "swap", "wrong"]),
 )
@@ -161,6 +179,12 @@ def test_a_person_with_a_realistic_error_is_found_in_the_top_5(population, which
         given_name = NICKNAMES.get(given_name, given_name)
     elif error == "swapped names":
         given_name, family_name = family_name, given_name
+    elif error == "wrong digit in the day":
+        born = born.replace(day=one_digit_out(born.day))
+    elif error == "family typo and swapped day and month":
+        family_name = typo(family_name, position, kind)
+        if born.day <= 12:
+            born = date(born.year, born.day, born.month)
     elif born.day <= 12:
         born = date(born.year, born.day, born.month)
     found = find_people(la_codes=["806"], given_name=given_name, family_name=family_name,
