@@ -23,8 +23,16 @@ WORKERS ?= 2
 PYTEST_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CSS := build/static/web/application.css
+# Data to Insight's validators, each in a virtualenv of its own: they pin old pandas and
+# numpy, which must never reach the app's .venv. The versions are the ones the external
+# tests were checked against (tests/returns/test_external_validators.py).
+VALIDATORS := .venv-validators
+D2I_903_PIN ?= csc-validator-be-903==0.1.17
+D2I_CIN_PIN ?= csc-validator-be-cin==0.1.13
+export CHILDRENMATTER_D2I_903 ?= $(abspath $(VALIDATORS))/903/bin/python
+export CHILDRENMATTER_D2I_CIN ?= $(abspath $(VALIDATORS))/cin/bin/python
 
-.PHONY: help demo serve test test-sqlite test-postgres lint frontend chromium venv clean clean-var
+.PHONY: help demo serve test test-sqlite test-postgres lint frontend chromium venv validators clean clean-var
 
 help: ## List the targets and what each does
 	@echo "Children Matter. Quick start: 'make demo' (see it), 'make test' (check it)."
@@ -55,7 +63,7 @@ test: ## Run every test on SQLite, then the database tests on PostgreSQL (requir
 	$(MAKE) test-postgres
 	echo "make test: all passes done in $$((SECONDS - started)) s"
 
-test-sqlite: $(VENV)/.installed-test $(CSS) chromium ## Run every test on SQLite (the default database)
+test-sqlite: $(VENV)/.installed-test $(CSS) chromium validators ## Run every test on SQLite (the default database)
 	@echo "== Every test, on SQLite"
 	rc=0
 	env -u DATABASE_URL $(BIN)/pytest -n $(WORKERS) --durations=10 $(PYTEST_ARGS) || rc=$$?
@@ -87,6 +95,23 @@ lint: $(VENV)/.installed-test ## Check the code with ruff
 
 venv: $(VENV)/.installed ## Make the virtualenv (.venv) and install the project into it
 
+validators: $(VALIDATORS)/903/.installed $(VALIDATORS)/cin/.installed ## Install Data to Insight's 903 and CIN validators, each in its own venv under .venv-validators
+
+$(VALIDATORS)/903/.installed:
+	@echo "Installing Data to Insight's SSDA903 validator into $(VALIDATORS)/903 ..."
+	rm -rf $(VALIDATORS)/903
+	$(PYTHON) -m venv $(VALIDATORS)/903
+	$(VALIDATORS)/903/bin/python -m pip install --quiet --disable-pip-version-check "$(D2I_903_PIN)" pytest
+	touch $@
+
+# Their CIN validator's pandas breaks on numpy 2, which its own pins let in.
+$(VALIDATORS)/cin/.installed:
+	@echo "Installing Data to Insight's CIN census validator into $(VALIDATORS)/cin ..."
+	rm -rf $(VALIDATORS)/cin
+	$(PYTHON) -m venv $(VALIDATORS)/cin
+	$(VALIDATORS)/cin/bin/python -m pip install --quiet --disable-pip-version-check "$(D2I_CIN_PIN)" "numpy<2" pytest
+	touch $@
+
 frontend: $(CSS) ## Install GOV.UK Frontend with npm and build the styles
 
 chromium: ## Install Debian's Chromium for the browser tests, if /usr/bin/chromium is missing
@@ -96,8 +121,8 @@ chromium: ## Install Debian's Chromium for the browser tests, if /usr/bin/chromi
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 	fi
 
-clean: ## Remove what the setup made (.venv, node_modules, build); keeps var/ (database, dataset)
-	rm -rf $(VENV) node_modules build
+clean: ## Remove what the setup made (.venv, .venv-validators, node_modules, build); keeps var/ (database, dataset)
+	rm -rf $(VENV) $(VALIDATORS) node_modules build
 
 clean-var: ## Remove var/: the SQLite database, the secret key and the demo dataset
 	rm -rf var

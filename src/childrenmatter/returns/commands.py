@@ -78,6 +78,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate_kinds.required = True
     v903 = validate_kinds.add_parser("903", help="a folder of one year's SSDA903 CSV files")
     _validate_options(v903, "folder of one year's 903 CSV files")
+    v903.add_argument("--previous", metavar="LASTYEAR",
+                      help="last year's folder of 903 files: also check the rules comparing "
+                           "the two years (202-208, 502-503J, 562, 576)")
     v903.set_defaults(handler=run_validate_903)
     vcin = validate_kinds.add_parser("cin", help="a CIN census XML file")
     _validate_options(vcin, "the census file")
@@ -168,7 +171,7 @@ def run_validate_903(args: argparse.Namespace) -> int:
     from childrenmatter.returns.findings import render
     from childrenmatter.returns.validate903 import validate_903
 
-    _, findings = validate_903(args.path, args.year)
+    _, findings = validate_903(args.path, args.year, previous=args.previous)
     print(render(findings, args.format))
     return 1 if findings else 0
 

@@ -2,10 +2,10 @@
 
 Each rule's code and message are the DfE's, as listed in ``903_2025_26_rule_info.csv``
 (``specs/README.md``); the checks are written here from that text, each one Polars
-expression or join over a whole table. Only rules that need nothing but the year's own
-files are implemented: rules that compare with last year's return (``_last`` tables),
-and those that need the postcode lookup or Ofsted's provider list, are not (see
-docs/returns.md for the list).
+expression or join over a whole table. Rules that compare with last year's return
+(``_last`` tables) run when last year's folder is given too (``LAST_YEAR_RULES``: 202-204,
+208, 502, 503A-J, 562, 576); those that need the postcode lookup or Ofsted's provider list
+are not implemented (see docs/returns.md for the list).
 
 A file that cannot be read as a 903 table (not CSV, not text, unknown columns) is not a
 finding but a ``UserError``: the command exits 2.
@@ -682,8 +682,170 @@ def _sw_id(y: Year903) -> pl.DataFrame:
     return y["SWEpisodes"].filter(~pl.col("SW_ID").str.contains(r"^(SW|XX)"))
 
 
-def validate_903(path: str | Path, year: int | None = None) -> tuple[int, list[Finding]]:
-    """Every finding of the implemented rules for one year's files."""
+# --- last year's return (the rule list's ``_last`` tables) -----------------------------------
+#
+# These compare this year's files with last year's (``returns validate 903 THIS --previous
+# LAST``). "Already recorded" means recorded for the same CHILD in last year's file; a
+# child absent from either year is not compared.
+
+
+@dataclass(frozen=True)
+class LastYearRule:
+    code: str
+    table: str
+    field: str | None
+    message: str
+    check: Callable[[Year903, Year903], pl.DataFrame]  # (this year, last year) -> rows
+
+
+LAST_YEAR_RULES: list[LastYearRule] = []
+
+
+def last_year_rule(code: str, table: str, field: str | None, message: str):
+    def register(check: Callable[[Year903, Year903], pl.DataFrame]):
+        LAST_YEAR_RULES.append(LastYearRule(code, table, field, message, check))
+        return check
+    return register
+
+
+def _header_changed(column: str, value: Callable[[str], pl.Expr]):
+    """Header rows whose ``value`` differs from last year's for the same child; both blank
+    is no change, one blank is."""
+    def check(this: Year903, last: Year903) -> pl.DataFrame:
+        before = last["Header"].select("CHILD", value(column).alias("__last")).unique("CHILD")
+        return (this["Header"].with_columns(__now=value(column))
+                .join(before, on="CHILD", how="inner")
+                .filter(~pl.col("__now").eq_missing(pl.col("__last"))))
+    return check
+
+
+def _sex_letter(column: str) -> pl.Expr:
+    # 2024-25 recodes SEX from 1/2 to M/F (SSDA903_schema_2025.diff.yml): the same child
+    # recorded as 1 last year and M this year has not changed.
+    return pl.col(column).replace({"1": "M", "2": "F"})
+
+
+LAST_YEAR_RULES.append(LastYearRule(
+    "202", "Header", "SEX",
+    "The gender code conflicts with the gender already recorded for this child.",
+    _header_changed("SEX", _sex_letter)))
+LAST_YEAR_RULES.append(LastYearRule(
+    "203", "Header", "DOB",
+    "Date of birth disagrees with the date of birth already recorded for this child.",
+    _header_changed("DOB", d)))
+LAST_YEAR_RULES.append(LastYearRule(
+    "204", "Header", "ETHNIC",
+    "Ethnic origin code disagrees with the ethnic origin already recorded for this child.",
+    _header_changed("ETHNIC", pl.col)))
+
+
+@last_year_rule("208", "Header", "UPN", "Unique Pupil Number (UPN) for the current year "
+                "disagrees with the Unique Pupil Number (UPN) already recorded for this child.")
+def _upn_changed(this: Year903, last: Year903) -> pl.DataFrame:
+    before = last["Header"].select("CHILD", __last=pl.col("UPN").str.to_uppercase()).unique("CHILD")
+    now, was = pl.col("__now"), pl.col("__last")
+    unknown_now = now.is_null() | now.is_in(UPN_UNKNOWN)
+    unknown_before = was.is_null() | was.is_in(UPN_UNKNOWN)
+    # Allowed changes: a UPN found for a child unknown before (blank or UN1-UN5), and an
+    # unknown becoming a more specific unknown (blank or UN1 -> UN2-UN5; blank -> UN1).
+    found = unknown_before & ~unknown_now
+    more_specific = ((was.is_null() | (was == "UN1")) & now.is_in(UPN_UNKNOWN[1:])) | (
+        was.is_null() & (now == "UN1"))
+    return (this["Header"].with_columns(__now=pl.col("UPN").str.to_uppercase())
+            .join(before, on="CHILD", how="inner")
+            .filter(~now.eq_missing(was) & ~found.fill_null(False)
+                    & ~more_specific.fill_null(False)))
+
+
+def _first_and_last_open(this: Year903, last: Year903) -> pl.DataFrame:
+    """Each child's first episode this year beside its latest episode last year, where that
+    one was still open at 31 March (columns of last year's end in ``__LAST_<name>``)."""
+    first = (this["Episodes"].with_columns(_DECOM=d("DECOM"))
+             .filter(pl.col("_DECOM").is_not_null())
+             .sort("_DECOM", LINE).group_by("CHILD", maintain_order=True).first())
+    latest = (last["Episodes"].with_columns(_DECOM=d("DECOM"))
+              .filter(pl.col("_DECOM").is_not_null())
+              .sort("_DECOM", LINE).group_by("CHILD", maintain_order=True).last()
+              .filter(pl.col("DEC").is_null())
+              .drop(LINE))
+    latest = latest.rename({c: f"__LAST_{c}" for c in latest.columns if c != "CHILD"})
+    return first.join(latest, on="CHILD", how="inner")
+
+
+@last_year_rule("502", "Episodes", "DECOM", "Last year's record ended with an open episode. "
+                "The date on which that episode started does not match the start date of the "
+                "first episode on this year’s record.")
+def _open_episode_restarted(this: Year903, last: Year903) -> pl.DataFrame:
+    return _first_and_last_open(this, last).filter(
+        ~pl.col("_DECOM").eq_missing(pl.col("__LAST__DECOM")))
+
+
+def _carried_on(code: str, field: str, message: str) -> None:
+    def check(this: Year903, last: Year903) -> pl.DataFrame:
+        pairs = _first_and_last_open(this, last)
+        if field not in this["Episodes"].columns or field not in last["Episodes"].columns:
+            # PL_DISTANCE, PL_LA and PL_LOCATION are the DfE's, derived from postcodes:
+            # files that leave them out have nothing to compare.
+            return pairs.clear()
+        now, was = pl.col(field), pl.col(f"__LAST_{field}")
+        # 2024-25 ends placement type H5 and starts K3 (supported accommodation): an H5
+        # placement open at 31 March 2024 goes on as K3.
+        renamed = (now == "K3") & (was == "H5") if field == "PLACE" else pl.lit(False)
+        return pairs.filter(~now.eq_missing(was) & ~renamed.fill_null(False))
+    LAST_YEAR_RULES.append(LastYearRule(code, "Episodes", field, message, check))
+
+
+_carried_on("503A", "RNE", "The reason for new episode in the first episode does not match "
+            "open episode at end of last year.")
+_carried_on("503B", "LS", "The legal status in the first episode does not match open episode "
+            "at end of last year.")
+_carried_on("503C", "CIN", "The category of need in the first episode does not match open "
+            "episode at end of last year.")
+_carried_on("503D", "PLACE", "The placement type in the first episode does not match open "
+            "episode at end of last year")
+_carried_on("503E", "PLACE_PROVIDER", "The placement provider in the first episode does not "
+            "match open episode at end of last year.")
+_carried_on("503F", "URN", "The Ofsted URN in the  first episode does not match open episode "
+            "at end of last year.")
+_carried_on("503G", "PL_DISTANCE", "The distance in first episode does not match open episode "
+            "at end of last year.")
+_carried_on("503H", "PL_LA", "The placement LA in first episode does not match open episode at "
+            "end of last year.")
+_carried_on("503J", "PL_LOCATION", "The placement location in first episode does not match "
+            "open episode at end of last year.")
+
+
+@last_year_rule("562", "Episodes", "DECOM", "Episode commenced before the start of the current "
+                "collection year but there is a missing continuous episode in the previous year.")
+def _begun_before_but_not_last_year(this: Year903, last: Year903) -> pl.DataFrame:
+    # The child's first episode begun before 1 April must be last year's latest episode.
+    first = (this["Episodes"].with_columns(_DECOM=d("DECOM"))
+             .filter(pl.col("_DECOM") < this.start)
+             .sort("_DECOM", LINE).group_by("CHILD", maintain_order=True).first())
+    latest = (last["Episodes"].with_columns(_DECOM=d("DECOM"))
+              .filter(pl.col("_DECOM").is_not_null())
+              .group_by("CHILD").agg(pl.col("_DECOM").max()))
+    return first.join(latest, on=["CHILD", "_DECOM"], how="anti")
+
+
+@last_year_rule("576", "Missing", "CHILD", "There is an open missing/away from placement without "
+                "authorisation period in last year’s return and there is no corresponding period "
+                "recorded at the start of this year.")
+def _missing_left_open(this: Year903, last: Year903) -> pl.DataFrame:
+    open_last = (last["Missing"].filter(pl.col("MIS_END").is_null())
+                 .select("CHILD", __LAST=d("MIS_START")).filter(pl.col("__LAST").is_not_null()))
+    # The child's first period this year (an undated one counts as the latest) must be it.
+    first = (this["Missing"].with_columns(_START=d("MIS_START").fill_null(date(2099, 1, 1)))
+             .sort("_START", LINE).group_by("CHILD", maintain_order=True).first())
+    return (first.join(open_last, on="CHILD", how="inner")
+              .filter(pl.col("_START") != pl.col("__LAST"))
+              .unique(LINE))
+
+
+def validate_903(path: str | Path, year: int | None = None,
+                 previous: str | Path | None = None) -> tuple[int, list[Finding]]:
+    """Every finding of the implemented rules for one year's files; with ``previous`` (last
+    year's folder) the rules comparing the two years too."""
     loaded = load_year(path, year)
     findings: list[Finding] = []
     for r in RULES:
@@ -693,6 +855,12 @@ def validate_903(path: str | Path, year: int | None = None) -> tuple[int, list[F
         bad = r.check(loaded)
         findings.extend(findings_from(bad, rule=r.code, table=r.table, field=r.field,
                                       message=r.message, row=LINE))
+    if previous is not None:
+        last = load_year(previous, loaded.year - 1)
+        for lr in LAST_YEAR_RULES:
+            bad = lr.check(loaded, last)
+            findings.extend(findings_from(bad, rule=lr.code, table=lr.table, field=lr.field,
+                                          message=lr.message, row=LINE))
     return loaded.year, findings
 
 
@@ -700,5 +868,11 @@ def rule_codes() -> list[str]:
     return [r.code for r in RULES]
 
 
+def last_year_rule_codes() -> list[str]:
+    return [r.code for r in LAST_YEAR_RULES]
+
+
 assert len(set(rule_codes())) == len(RULES), "a rule code is registered twice"
-assert all(r.table in TABLE_903 for r in RULES)
+assert not set(rule_codes()) & set(last_year_rule_codes())
+assert len(set(last_year_rule_codes())) == len(LAST_YEAR_RULES)
+assert all(r.table in TABLE_903 for r in [*RULES, *LAST_YEAR_RULES])
