@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from xml.etree import ElementTree
 
@@ -43,9 +44,11 @@ def test_an_analyst_sees_the_figure_england_neighbours_and_the_chart(hand_snapsh
     # The figure, England's and the neighbours', in the summary and in the table.
     assert ">0.6 rate per 10,000 children<" in page
     assert ">0.4<" in page and ">0.5<" in page
-    # The chart is an SVG named by its title and described in words.
-    start = page.index("<svg")
-    svg = ElementTree.fromstring(page[start:page.index("</svg>", start) + 6])
+    # The chart is an SVG image, described in words in its alternative text and inside it.
+    image = re.search(r'<img class="app-chart__image" src="data:image/svg\+xml;base64,'
+                      r'([^"]+)" width="(\d+)" height="(\d+)" alt="([^"]+)">', page)
+    assert image and "This authority 0.6, England 0.4, Neighbours 0.5" in image[4]
+    svg = ElementTree.fromstring(base64.b64decode(image[1]))
     assert svg.get("role") == "img"
     assert svg[0].text == "Children looked after"
     assert "This authority 0.6, England 0.4, Neighbours 0.5" in svg[1].text
@@ -84,6 +87,11 @@ def test_a_manager_follows_the_count_to_the_children_behind_it(hand_snapshot, ma
     assert ">A<" in body and ">G<" in body
 
 
+def test_a_percentage_lists_its_denominator_with_the_numerator_first(hand_snapshot, manager):
+    page = text(manager.get(ASSESSMENT))
+    assert ">3 of 4<span class=\"govuk-visually-hidden\">behind Assessments authorised" in page
+
+
 def test_a_child_the_store_holds_links_to_their_record_and_the_read_is_logged(
     hand_snapshot, manager
 ):
@@ -112,7 +120,7 @@ def test_a_hartlepool_worker_cannot_see_middlesbrough_s_dashboards(hand_snapshot
         assert client.get(f"{path}?authority=806").status_code == 404
     # Their own dashboards show Hartlepool, which has no figures in this snapshot.
     page = text(client.get(AREA))
-    assert "Hartlepool" in page and "<svg" not in page
+    assert "Hartlepool" in page and "app-chart__image" not in page
 
 
 def test_a_partner_is_refused_the_dashboards(hand_snapshot, make_staff, client):

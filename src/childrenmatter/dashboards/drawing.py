@@ -6,6 +6,7 @@ deployment serves, and by the pages for any chart not drawn ahead.
 
 from __future__ import annotations
 
+import base64
 import re
 
 import polars as pl
@@ -21,7 +22,7 @@ UNIT_LABELS = {
     "average": "average",
 }
 
-_FIXED_SIZE = re.compile(r'^(<svg[^>]*?) width="\d+" height="\d+"')
+_SIZE = re.compile(r'^<svg[^>]*? width="(\d+)" height="(\d+)"')
 
 
 def indicator_title(name: str) -> str:
@@ -31,13 +32,27 @@ def indicator_title(name: str) -> str:
     return indicator.title if indicator else name.replace("_", " ").capitalize()
 
 
-def dashboard_chart(name: str, rows: pl.DataFrame) -> str:
-    """One indicator's chart for the page: sized by the page (its viewBox kept, its fixed
-    width and height dropped), so it narrows on a small screen."""
+def unit_label(rows: pl.DataFrame) -> str:
     unit = rows["unit"][0] if "unit" in rows.columns and rows.height else "count"
-    svg = trend_chart_svg(rows, title=indicator_title(name),
-                          unit_label=UNIT_LABELS.get(unit, unit))
-    return _FIXED_SIZE.sub(r"\1", svg, count=1)
+    return UNIT_LABELS.get(unit, unit)
+
+
+def dashboard_chart(name: str, rows: pl.DataFrame) -> str:
+    """One indicator's chart, as an SVG document."""
+    return trend_chart_svg(rows, title=indicator_title(name), unit_label=unit_label(rows))
+
+
+def chart_size(svg: str) -> tuple[int, int]:
+    """The width and height the SVG is drawn at, for the <img> that shows it."""
+    found = _SIZE.search(svg)
+    return (int(found[1]), int(found[2])) if found else (724, 268)
+
+
+def chart_image_src(svg: str) -> str:
+    """The SVG as a data: URI for an <img> (the pages' content security policy allows
+    images from data: and nothing inline), so the page stays light for assistive technology:
+    one image with its description as alternative text, not hundreds of shapes."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
 def draw_ahead(comparison: pl.DataFrame, authorities: list[str]) -> pl.DataFrame:

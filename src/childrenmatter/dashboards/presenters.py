@@ -9,10 +9,17 @@ import polars as pl
 from django.urls import reverse
 from markupsafe import Markup
 
-from childrenmatter.dashboards.drawing import UNIT_LABELS, dashboard_chart, indicator_title
+from childrenmatter.dashboards.drawing import (
+    UNIT_LABELS,
+    chart_image_src,
+    chart_size,
+    dashboard_chart,
+    indicator_title,
+    unit_label,
+)
 from childrenmatter.dashboards.snapshot import Snapshot
 from childrenmatter.insight.areas import AREAS, Area
-from childrenmatter.insight.charts import chart_table, format_value
+from childrenmatter.insight.charts import chart_table, describe, format_value
 
 # The words of a RAG rating, so the tag is read, not only seen (WCAG 1.4.1).
 RAG_TAGS = {
@@ -34,13 +41,17 @@ def month_name(period: str | None) -> str:
     return f"{date.fromisoformat(period + '-01'):%B %Y}" if period else ""
 
 
-def children_counted(row: dict) -> int | None:
-    """How many children are behind a figure: its count, or a percentage's numerator."""
-    for key in ("count", "numerator"):
-        value = row.get(key)
-        if value is not None:
-            return int(value)
-    return None
+def behind_text(row: dict) -> str | None:
+    """How a figure's records are counted, for the link to them: "2" children looked after,
+    "476 of 557" for a percentage; None where the figure counts nothing (no records)."""
+    unit = row.get("unit")
+    if unit == "percent":
+        if row.get("denominator") is None:
+            return None
+        return f"{int(row.get('numerator') or 0):,} of {int(row['denominator']):,}"
+    if unit == "average":
+        return "The records" if row.get("denominator") else None
+    return f"{int(row['count']):,}" if row.get("count") is not None else None
 
 
 def figure_text(value, unit: str) -> str:
@@ -67,6 +78,16 @@ def chart_svg(snapshot: Snapshot, la_code: str, indicator: str, rows: pl.DataFra
 _drawn_here: dict[tuple, str] = {}
 
 
+def chart_image(snapshot: Snapshot, la_code: str, indicator: str, rows: pl.DataFrame) -> dict:
+    """The <img> of an indicator's chart: its source, size and alternative text (the chart's
+    title and, in words, what it shows)."""
+    svg = chart_svg(snapshot, la_code, indicator, rows)
+    width, height = chart_size(svg)
+    title = indicator_title(indicator)
+    return {"src": chart_image_src(svg), "width": width, "height": height,
+            "alt": describe(rows, title=title, unit_label=unit_label(rows))}
+
+
 def indicator_panel(snapshot: Snapshot, la_code: str, area: Area, name: str) -> dict | None:
     """Everything the area page shows about one indicator; None when it has no figures."""
     rows = snapshot.rows(la_code, name)
@@ -75,7 +96,7 @@ def indicator_panel(snapshot: Snapshot, la_code: str, area: Area, name: str) -> 
     title = indicator_title(name)
     unit = rows["unit"][0] if "unit" in rows.columns else "count"
     latest = rows.row(rows.height - 1, named=True)
-    unit_label = UNIT_LABELS.get(unit, unit)
+    label = UNIT_LABELS.get(unit, unit)
     table_rows = [
         [
             {"text": month_name(row["period"])},
@@ -92,7 +113,7 @@ def indicator_panel(snapshot: Snapshot, la_code: str, area: Area, name: str) -> 
         "id": _slug(name),
         "title": title,
         "unit": unit,
-        "unit_label": unit_label,
+        "unit_label": label,
         "period": latest["period"],
         "month": month_name(latest["period"]),
         "value": figure_text(latest.get("value"), unit),
@@ -100,10 +121,10 @@ def indicator_panel(snapshot: Snapshot, la_code: str, area: Area, name: str) -> 
         "neighbours": figure_text(latest.get("neighbours"), unit),
         "target": figure_text(latest.get("target"), unit),
         "rag": RAG_TAGS.get(latest.get("rag") or ""),
-        "children": children_counted(latest),
-        "svg": chart_svg(snapshot, la_code, name, rows),
+        "behind": behind_text(latest),
+        "chart": chart_image(snapshot, la_code, name, rows),
         "table": {
-            "caption": f"{title}: {unit_label}, month by month",
+            "caption": f"{title}: {label}, month by month",
             "captionClasses": "govuk-table__caption--s",
             "firstCellIsHeader": True,
             "head": [{"text": "Month"}, {"text": "This authority", "format": "numeric"},
@@ -116,14 +137,14 @@ def indicator_panel(snapshot: Snapshot, la_code: str, area: Area, name: str) -> 
 
 
 def children_link(area: Area, panel: dict, la_code: str) -> Markup | None:
-    """The count as a link to the children behind it, named for a screen reader's list of
-    links ("2 children behind Children looked after")."""
-    if panel["children"] is None:
+    """The count as a link to the records behind it, named for a screen reader's list of
+    links ("2 behind Children looked after, listed")."""
+    if panel["behind"] is None:
         return None
     href = reverse("dashboards:children", args=[area_slug(area), panel["name"]])
     return Markup('<a class="govuk-link" href="{}?authority={}">{} <span '
-                  'class="govuk-visually-hidden">children behind {}, </span>listed</a>'
-                  ).format(href, la_code, f"{panel['children']:,}", panel["title"])
+                  'class="govuk-visually-hidden">behind {}, </span>listed</a>'
+                  ).format(href, la_code, panel["behind"], panel["title"])
 
 
 def headline_rows(snapshot: Snapshot, la_code: str, area: Area) -> list[dict]:

@@ -264,18 +264,32 @@ def _read_charts(file: Path) -> dict[tuple[str, str], str] | None:
 
 
 _tables_lock = threading.Lock()
-_tables_cache: dict[Path, tuple[tuple[int, int], dict[str, pl.DataFrame]]] = {}
+_tables_cache: dict[tuple[Path, str], tuple[tuple[int, int], dict[str, pl.DataFrame]]] = {}
 
 
-def snapshot_tables(snapshot: Snapshot) -> dict[str, pl.DataFrame]:
-    """The dataset the snapshot was taken from, for listing the children behind a count."""
+def snapshot_tables(snapshot: Snapshot, la_code: str) -> dict[str, pl.DataFrame]:
+    """One authority's records in the dataset the snapshot was taken from, for listing the
+    children behind a count. Only that authority's rows are read: a web process does not
+    hold a whole country's records to list one authority's children."""
+    from childrenmatter.dataset.schema import TABLES
+
     folder = snapshot.dataset_folder
     stat = folder.stat()
     version = (stat.st_mtime_ns, stat.st_ino)
     with _tables_lock:
-        cached = _tables_cache.get(folder)
+        cached = _tables_cache.get((folder, la_code))
         if cached and cached[0] == version:
             return cached[1]
-        tables = read_dataset(folder, validate=False)
-        _tables_cache[folder] = (version, tables)
+        tables = {}
+        for name in TABLES:
+            file = folder / f"{name}.parquet"
+            if not file.is_file():
+                continue
+            frame = pl.scan_parquet(file)
+            if "la_code" in frame.collect_schema().names():
+                frame = frame.filter(pl.col("la_code") == la_code)
+            tables[name] = frame.collect()
+        if len(_tables_cache) > 8:
+            _tables_cache.clear()
+        _tables_cache[(folder, la_code)] = (version, tables)
         return tables

@@ -159,7 +159,7 @@ def children(request: HttpRequest, area: str, indicator: str) -> HttpResponse:
     try:
         from childrenmatter.insight.drilldown import children_behind
 
-        behind = children_behind(snapshot_tables(snapshot), indicator=indicator,
+        behind = children_behind(snapshot_tables(snapshot, la_code), indicator=indicator,
                                  authority=la_code, period=month)
     except (ImportError, KeyError, ValueError, UserError) as error:
         context["cannot_list"] = str(error) or "not available"
@@ -170,36 +170,53 @@ def children(request: HttpRequest, area: str, indicator: str) -> HttpResponse:
 
 def _children_listing(request: HttpRequest, la_code: str, indicator: str, month: str,
                       behind: pl.DataFrame) -> dict:
-    """The table of children behind a figure; those the store holds link to their record.
+    """The table of the records behind a figure; children the store holds link to their
+    record.
 
     Each child of the store listed is a read of their record, so ``visible_people`` writes
     it to the access log; a restricted record the user is not named on is left out (and the
-    attempt logged), and the page says how many were.
+    attempt logged), and the page says how many were. For a percentage every record of the
+    denominator is listed, those in the numerator first. A workforce figure lists workers,
+    who have no record here.
     """
-    ids = [str(child) for child in behind["child_id"].to_list()]
-    held = Person.objects.filter(la_code=la_code, local_id__in=set(ids))
-    shown = {person.local_id: person for person in visible_people(
-        request.user, held, what=f"dashboards: children behind {indicator}, {month}")}
-    hidden = {person.local_id for person in held} - set(shown)
-    columns = [c for c in behind.columns if c not in {"child_id", "la_code"}]
-    head = [{"text": "Child"}] + [{"text": c.replace("_", " ").capitalize()} for c in columns]
+    if "in_numerator" in behind.columns:
+        behind = behind.sort("in_numerator", descending=True, maintain_order=True)
+    key = "child_id" if "child_id" in behind.columns else behind.columns[0]
+    shown: dict[str, Person] = {}
+    hidden: set[str] = set()
+    if key == "child_id":
+        ids = {str(child) for child in behind["child_id"].to_list()}
+        held = Person.objects.filter(la_code=la_code, local_id__in=ids)
+        shown = {person.local_id: person for person in visible_people(
+            request.user, held, what=f"dashboards: children behind {indicator}, {month}")}
+        hidden = {person.local_id for person in held} - set(shown)
+    columns = [c for c in behind.columns if c not in {key, "la_code"}]
+    head = [{"text": "Child" if key == "child_id" else _heading(key)}] + [
+        {"text": _heading(c)} for c in columns]
     rows = []
     for record in behind.iter_rows(named=True):
-        child = str(record["child_id"])
-        if child in hidden:
+        identifier = str(record[key])
+        if identifier in hidden:
             continue
-        person = shown.get(child)
+        person = shown.get(identifier)
         if person:
             href = reverse("people:person", args=[person.pk])
-            first = {"html": f'<a class="govuk-link" href="{href}">{_escape(child)}</a>'}
+            first = {"html": f'<a class="govuk-link" href="{href}">{_escape(identifier)}</a>'}
         else:
-            first = {"text": child}
+            first = {"text": identifier}
         rows.append([first] + [{"text": _cell(record[c])} for c in columns])
-    caption = (f"Children behind {presenters.indicator_title(indicator)}, "
+    caption = (f"Behind {presenters.indicator_title(indicator)}, "
                f"{presenters.month_name(month)}")
+    in_numerator = (int(behind["in_numerator"].sum()) if "in_numerator" in behind.columns
+                    else None)
     return {"table": {"head": head, "rows": rows, "firstCellIsHeader": True,
                       "caption": caption, "captionClasses": "govuk-table__caption--m"},
-            "listed": len(rows), "hidden": len(hidden), "total": behind.height}
+            "listed": len(rows), "hidden": len(hidden), "total": behind.height,
+            "in_numerator": in_numerator, "of_children": key == "child_id"}
+
+
+def _heading(column: str) -> str:
+    return column.replace("_", " ").capitalize()
 
 
 def _escape(text: str) -> str:
