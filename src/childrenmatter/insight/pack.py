@@ -26,6 +26,7 @@ import polars as pl
 
 from childrenmatter.errors import UserError
 from childrenmatter.insight.areas import AREA_BY_KEY, AREAS, Area
+from childrenmatter.insight.figures import INDICATOR_TABLES
 from childrenmatter.insight.targets import Target
 
 FORMATS = ("pdf", "xlsx", "html")
@@ -33,11 +34,9 @@ MONTHS_SHOWN = 24  # councillors asked for "the trend over the past 2 years" (is
 _MONTH = re.compile(r"\d{4}-\d{2}")
 
 
-def _pack_tables() -> tuple[str, ...]:
-    from childrenmatter.insight.figures import INDICATOR_TABLES
-
-    # teams: to tell a real workforce from the 903's placeholder team (missing_tables).
-    return tuple(sorted({*INDICATOR_TABLES, "teams"}))
+# The tables the pack reads: the indicators', and teams, to tell a real workforce from
+# the 903's placeholder team (missing_tables).
+PACK_TABLES: tuple[str, ...] = tuple(sorted({*INDICATOR_TABLES, "teams"}))
 
 # How each unit's figure is labelled beside the number (chart axis, tables).
 UNIT_LABELS = {
@@ -467,10 +466,3 @@ def write_pack(path: str | Path, data: bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
-
-
-def __getattr__(name: str) -> object:
-    # PACK_TABLES is worked out on first use, so importing this module stays light.
-    if name == "PACK_TABLES":
-        return _pack_tables()
-    raise AttributeError(name)
