@@ -187,11 +187,14 @@ def run_locust(port: int, users: int, duration: int, think: float, contact_ids: 
         [str(BIN / "locust"), "-f", str(locustfile), "--headless", "-u", str(users),
          "-r", str(max(1, users // 5)), "-t", f"{duration}s", "--host",
          f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
-         "--loglevel", "WARNING"],
-        check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+         "--loglevel", "INFO"],
+        check=False, stdout=subprocess.DEVNULL, stderr=open(folder / "locust.log", "w"),
     )
     with open(f"{prefix}_stats.csv") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
+    if "screening page" not in rows:
+        raise SystemExit(f"locust ran no screening page: {rows.keys()}\n"
+                         + (folder / "locust.log").read_text()[-3000:])
     row = rows["screening page"]
     return {
         "requests": int(row["Request Count"]),
@@ -226,6 +229,9 @@ def main() -> int:
 
         from childrenmatter.people.models import Person
 
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the bench database may predate a migration
         people = Person.objects.count()
         contact_ids = prepare(args.contacts, args.seed)
         get_user_model()  # settings are loaded; the server reads the same database
