@@ -49,3 +49,15 @@ def good_cin(tmp_path) -> Path:
     path = tmp_path / "cin.xml"
     path.write_bytes(write_cin(builders.hand_built(), 2025, authority=builders.LA))
     return path
+
+
+@pytest.fixture
+def good_annex_a() -> bytes:
+    """The Annex A workbook of the hand-built dataset on 31 March 2024."""
+    from datetime import date
+
+    from childrenmatter.returns.annexa import annex_a_lists, workbook_bytes
+
+    builders = _builders()
+    return workbook_bytes(annex_a_lists(builders.hand_built(), date(2024, 3, 31),
+                                        authority=builders.LA))

@@ -174,3 +174,17 @@ def test_an_analyst_gets_only_their_own_authority(client, make_staff, small_data
     response = client.get("/returns/903.zip", {"year": "2018"})
     assert response["Content-Disposition"] == 'attachment; filename="SSDA903-805-2017-18.zip"'
     assert client.get("/returns/cin.xml", {"year": "2023"}).status_code == 404
+
+
+def test_an_annex_a_workbook_is_checked(analyst, good_annex_a):
+    response = analyst.post("/returns/", {"kind": "annex-a", "files": [
+        SimpleUploadedFile("annex-a.xlsx", good_annex_a)]})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Ofsted Annex A: the workbook" in text and "Not for a collection year" in text
+    assert "No problems found" in text
+
+    response = analyst.post("/returns/", {"kind": "annex-a", "files": [
+        SimpleUploadedFile("annex-a.xlsx", b"not a workbook at all")]})
+    assert response.status_code == 400
+    assert "The files cannot be read: annex-a.xlsx" in response.content.decode()

@@ -9,6 +9,7 @@ from childrenmatter.returns import cin, ssda903
 KINDS = (
     ("903", "SSDA903 (children looked after): one year's CSV files"),
     ("cin", "CIN census: the XML file"),
+    ("annex-a", "Ofsted Annex A: the workbook"),
 )
 
 
@@ -73,6 +74,12 @@ class CheckReturnForm(forms.Form):
                 self.add_error("year", f"The CIN census can be checked for {cin.FIRST_YEAR - 1} "
                                        f"to {cin.FIRST_YEAR} up to {cin.LAST_YEAR - 1} to "
                                        f"{cin.LAST_YEAR}")
+        elif kind == "annex-a":
+            if len(uploads) != 1:
+                self.add_error("files", "Select one file: Annex A is a single workbook")
+            elif not uploads[0].name.lower().endswith(".xlsx"):
+                self.add_error("files", f"{uploads[0].name} is not an Excel workbook: the "
+                                        "Annex A file ends .xlsx")
         data["uploads"] = uploads
         return data
 

@@ -144,8 +144,10 @@ def _returns_page(request: HttpRequest) -> HttpResponse:
     return render(request, "analysts/returns.html", context)
 
 
-def _check(kind: str, year: int | None, uploads: list) -> tuple[int, list[Finding]]:
+def _check(kind: str, year: int | None, uploads: list
+           ) -> tuple[int | None, list[Finding]]:
     """Validate the uploaded files in a temporary folder that is gone when this returns."""
+    from childrenmatter.returns.annexa_read import validate_annex_a
     from childrenmatter.returns.validate903 import validate_903
     from childrenmatter.returns.validatecin import validate_cin
 
@@ -164,6 +166,9 @@ def _check(kind: str, year: int | None, uploads: list) -> tuple[int, list[Findin
         try:
             if kind == "903":
                 return validate_903(root, year)
+            if kind == "annex-a":
+                # Annex A has no collection year: it lists the months before a day.
+                return None, validate_annex_a(saved[0])
             return validate_cin(saved[0], year)
         except UserError as error:
             # Name the user's file, not the temporary folder it was checked in.
