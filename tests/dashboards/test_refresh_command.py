@@ -40,3 +40,22 @@ def test_a_dataset_folder_that_is_not_there_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("childrenmatter: error:") and "nowhere" in err
     assert not (tmp_path / "snapshot").exists()
+
+
+def test_on_a_schedule_a_failed_refresh_is_reported_and_the_next_one_waited_for(
+    tmp_path, capsys, monkeypatch
+):
+    import childrenmatter.dashboards.commands as commands
+
+    waits = []
+
+    def sleep(seconds):
+        waits.append(seconds)
+        raise KeyboardInterrupt  # stop after the first wait, as an operator would
+
+    monkeypatch.setattr(commands.time, "sleep", sleep)
+    status = main(["refresh", "--every", "30", "--dataset", str(tmp_path / "nowhere"),
+                   "--out", str(tmp_path / "snapshot"), "--no-charts"])
+    assert status == 130
+    assert "childrenmatter: refresh failed:" in capsys.readouterr().err
+    assert 1790 < waits[0] <= 1800
