@@ -177,12 +177,14 @@ def _household(user, person: Person, contact: Contact) -> list[tuple[Person, str
         found.setdefault(other.pk, how)
     current = Address.objects.filter(person=person, end_date__isnull=True).first()
     if current is not None:
-        same_address = Address.objects.filter(
-            end_date__isnull=True, postcode__iexact=current.postcode,
-            line_1__iexact=current.line_1,
+        # Postcodes are stored formatted, so an exact match uses the index; the first line
+        # is compared without regard to case among the few addresses in that postcode.
+        same_postcode = Address.objects.filter(
+            end_date__isnull=True, postcode=current.postcode
         ).exclude(person=person)
-        for address in same_address:
-            found.setdefault(address.person_id, "Lives at the same address")
+        for address in same_postcode:
+            if address.line_1.casefold() == current.line_1.casefold():
+                found.setdefault(address.person_id, "Lives at the same address")
     people = Person.objects.filter(
         pk__in=found, la_code=person.la_code, merged_into__isnull=True
     ).order_by("-is_child", "date_of_birth", "pk")

@@ -172,6 +172,9 @@ class Address(models.Model):
                 name="address_ends_after_it_starts",
             ),
         ]
+        # Screening finds the household by the current address: an index lookup by
+        # postcode (stored formatted by people.actions), not a scan of every address.
+        indexes = [models.Index(fields=["postcode"], name="address_postcode")]
 
     def __str__(self) -> str:
         return ", ".join(part for part in (self.line_1, self.town, self.postcode) if part)

@@ -38,6 +38,14 @@ def main_navigation(request) -> list[dict]:
             href = reverse(name)
         except NoReverseMatch:  # a part of the service this deployment does not have yet
             continue
-        current = request.path == href if href == "/" else request.path.startswith(href)
-        items.append({"text": text, "href": href, "current": current})
+        items.append({"text": text, "href": href, "current": False})
+    # The current item is the one whose address is the longest start of the page's, so
+    # /people/duplicates/ is "Possible duplicates", not "Find a person" (/people/).
+    matching = [
+        item for item in items
+        if request.path == item["href"]
+        or (item["href"] != "/" and request.path.startswith(item["href"]))
+    ]
+    if matching:
+        max(matching, key=lambda item: len(item["href"]))["current"] = True
     return items
