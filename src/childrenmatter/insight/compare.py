@@ -163,14 +163,25 @@ def authority_rows(
 
 
 def _medians(distribution: pl.DataFrame, group: list[str]) -> pl.DataFrame:
-    """The median and the count of the records of each group, from their distribution."""
+    """The median and the count of the records of each group, from their distribution
+    (value, count): the middle value(s) found by running counts, not by writing out a
+    row per record, which for many groups of many records takes gigabytes."""
+    keys = [*group, "period", "indicator"]
     if distribution.height == 0:
         return pl.DataFrame(schema={**{c: pl.String for c in group}, "period": pl.String,
                                     "indicator": pl.String, "count": _FLOAT, "days": _FLOAT})
-    expanded = distribution.with_columns(
-        pl.col("value").repeat_by(pl.col("count").cast(pl.UInt32))).explode("value")
-    return expanded.group_by(*group, "period", "indicator").agg(
-        pl.len().cast(_FLOAT).alias("count"), pl.col("value").median().alias("days"))
+    counted = (distribution.group_by(*keys, "value").agg(pl.col("count").sum())
+               .sort(*keys, "value")
+               .with_columns(pl.col("count").cum_sum().over(keys).alias("_so_far"),
+                             pl.col("count").sum().over(keys).alias("_total")))
+    # The records at positions floor((n+1)/2) and floor(n/2)+1 (1-based) are the middle
+    # ones: the same record when n is odd.
+    low = (pl.col("_total") + 1).floordiv(2)
+    high = pl.col("_total").floordiv(2) + 1
+    return counted.group_by(*keys).agg(
+        pl.col("_total").first().alias("count"),
+        ((pl.col("value").filter(pl.col("_so_far") >= low).min()
+          + pl.col("value").filter(pl.col("_so_far") >= high).min()) / 2).alias("days"))
 
 
 def _sum_parts(frame: pl.DataFrame, group: list[str]) -> pl.DataFrame:
@@ -313,8 +324,14 @@ def comparisons_by_authority(
     members = lists.filter(pl.col("la_code").is_in(complete.implode()))
     grouped = members.join(parts.rename({"la_code": "member"}), on="member").drop("member")
     summed = _sum_parts(grouped, ["la_code"])
-    days = _medians(members.join(distribution.rename({"la_code": "member"}), on="member"
-                                 ).drop("member"), ["la_code"])
+    # Each authority's distribution added into each group it is a neighbour in, one
+    # indicator at a time to keep the rows few.
+    days = pl.concat([
+        _medians(members.join(part.drop("indicator").rename({"la_code": "member"}),
+                              on="member").drop("member")
+                 .with_columns(pl.lit(part["indicator"][0]).alias("indicator")), ["la_code"])
+        for part in distribution.partition_by("indicator")
+    ]) if distribution.height else _medians(distribution, ["la_code"])
     summed = summed.join(days, on=["la_code", "period", "indicator"], how="left",
                          suffix="_median").with_columns(
         pl.coalesce("count_median", "count").alias("count")).drop("count_median")
