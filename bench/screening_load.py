@@ -183,15 +183,24 @@ def run_locust(port: int, users: int, duration: int, think: float, contact_ids: 
         contact_ids=contact_ids, think=think, username=USERNAME, password=PASSWORD
     ))
     prefix = folder / f"stats_{think}"
+    with open(folder / "locust.log", "w") as log:
+        _run_locust_process(port, users, duration, locustfile, prefix, log)
+    with open(f"{prefix}_stats.csv") as handle:
+        rows = {row["Name"]: row for row in csv.DictReader(handle)}
+    return _figures(rows, folder)
+
+
+def _run_locust_process(port, users, duration, locustfile, prefix, log) -> None:
     subprocess.run(
         [str(BIN / "locust"), "-f", str(locustfile), "--headless", "-u", str(users),
          "-r", str(max(1, users // 5)), "-t", f"{duration}s", "--host",
          f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
          "--loglevel", "INFO"],
-        check=False, stdout=subprocess.DEVNULL, stderr=open(folder / "locust.log", "w"),
+        check=False, stdout=subprocess.DEVNULL, stderr=log,
     )
-    with open(f"{prefix}_stats.csv") as handle:
-        rows = {row["Name"]: row for row in csv.DictReader(handle)}
+
+
+def _figures(rows: dict, folder: Path) -> dict:
     if "screening page" not in rows:
         raise SystemExit(f"locust ran no screening page: {rows.keys()}\n"
                          + (folder / "locust.log").read_text()[-3000:])
@@ -226,10 +235,9 @@ def main() -> int:
         folder = Path(tmp)
         setup_django(args.database_url, folder)
         from django.contrib.auth import get_user_model
+        from django.core.management import call_command
 
         from childrenmatter.people.models import Person
-
-        from django.core.management import call_command
 
         call_command("migrate", verbosity=0)  # the bench database may predate a migration
         people = Person.objects.count()
