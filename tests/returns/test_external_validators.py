@@ -289,8 +289,9 @@ def _their_cin_on(tables: dict[str, pl.DataFrame], la: str, year: int, tmp_path:
 
 def _unexplained(found: dict[str, set[str]], offline: dict[str, str],
                  gaps: dict[str, str]) -> dict[str, list[str]]:
+    # CIN codes ending in Q are the DfE's queries (asked, not errors: cin_rules_*.txt).
     return {rule: sorted(children)[:3] for rule, children in sorted(found.items())
-            if rule not in offline and rule not in gaps}
+            if rule not in offline and rule not in gaps and not rule.endswith("Q")}
 
 
 @pytest.fixture(scope="module")
@@ -305,6 +306,8 @@ def test_their_validators_find_no_errors_in_our_middlesbrough_returns(
     la = middlesbrough_tables["authorities"]["la_code"][0]
     found_903 = _their_903_on(middlesbrough_tables, la, year, tmp_path, d2i_903)
     assert _unexplained(found_903, OFFLINE_903, GAPS_903) == {}
+    if year < 2024:
+        return  # our CIN writer holds the census schemas from 2023-24 on
     found_cin = _their_cin_on(middlesbrough_tables, la, year, tmp_path, d2i_cin)
     assert _unexplained(found_cin, OFFLINE_CIN, GAPS_CIN) == {}
 
