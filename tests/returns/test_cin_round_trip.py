@@ -38,6 +38,12 @@ def bounds(year: int) -> tuple[date, date]:
     return date(year - 1, 4, 1), date(year, 3, 31)
 
 
+def _in_order(rows) -> list[tuple[Any, ...]]:
+    """Rows sorted with a missing value before any other: plain sorted() cannot compare
+    None with a code, and two referrals of a child on one day can differ only there."""
+    return sorted(rows, key=lambda row: tuple((value is not None, value) for value in row))
+
+
 def _known(value: date | None, end: date) -> date | None:
     return value if value is not None and value <= end else None
 
@@ -65,23 +71,23 @@ def carried_cin(tables: dict[str, pl.DataFrame], year: int,
     when = {rid: (r["child_id"], r["referral_date"]) for rid, r in referrals.items()}
     kids = {r["child_id"] for r in referrals.values()}
     out: dict[str, list[tuple[Any, ...]]] = {
-        "children": sorted(_child(c, end) for c in rows("children") if c["child_id"] in kids),
-        "referrals": sorted(
+        "children": _in_order(_child(c, end) for c in rows("children") if c["child_id"] in kids),
+        "referrals": _in_order(
             (r["child_id"], r["referral_date"], r["referral_source"], r["primary_need"],
              r["referral_nfa"], _known(r["closure_date"], end),
              r["closure_reason"] if _known(r["closure_date"], end) else None)
             for r in referrals.values()),
-        "assessments": sorted(
+        "assessments": _in_order(
             (*when[a["referral_id"]], a["start_date"], _known(a["authorised_date"], end),
              tuple(a["factors"] or ()) if _known(a["authorised_date"], end) else ())
             for a in rows("assessments") if a["referral_id"] in when
             and a["start_date"] <= end
             and (a["authorised_date"] is None or a["authorised_date"] >= start)),
-        "cin_plans": sorted(
+        "cin_plans": _in_order(
             (*when[p["referral_id"]], p["start_date"], _known(p["end_date"], end))
             for p in rows("cin_plans") if p["referral_id"] in when
             and p["start_date"] <= end and (p["end_date"] is None or p["end_date"] >= start)),
-        "section_47_enquiries": sorted(
+        "section_47_enquiries": _in_order(
             (*when[s["referral_id"]], s["start_date"], s["icpc_required"],
              _known(s["icpc_date"], end))
             for s in rows("section_47_enquiries") if s["referral_id"] in when
@@ -89,11 +95,11 @@ def carried_cin(tables: dict[str, pl.DataFrame], year: int,
     }
     plans = {p["cp_plan_id"]: p for p in rows("cp_plans") if p["referral_id"] in when
              and p["start_date"] <= end and (p["end_date"] is None or p["end_date"] >= start)}
-    out["cp_plans"] = sorted(
+    out["cp_plans"] = _in_order(
         (*when[p["referral_id"]], p["start_date"], _known(p["end_date"], end),
          p["initial_category"], p["latest_category"], p["previous_plans"])
         for p in plans.values())
-    out["reviews"] = sorted(
+    out["reviews"] = _in_order(
         (c["child_id"], plans[c["cp_plan_id"]]["start_date"], c["conference_date"])
         for c in rows("cp_conferences") if c["conference_type"] == "review"
         and c["cp_plan_id"] in plans and start <= c["conference_date"] <= end)
@@ -105,9 +111,9 @@ def as_carried(read: dict[str, pl.DataFrame]) -> dict[str, list[tuple[Any, ...]]
 
     def with_referral(name: str, *columns: str) -> list[tuple[Any, ...]]:
         frame = read[name].drop("child_id").join(ref, on="referral_id")
-        return sorted(frame.select("child_id", "referral_date", *columns).rows())
+        return _in_order(frame.select("child_id", "referral_date", *columns).rows())
 
-    children = sorted(
+    children = _in_order(
         (*r[:6], tuple(r[6]), r[7])
         for r in read["children"].select(
             "child_id", "upn", "sex", "date_of_birth", "expected_date_of_birth", "ethnicity",
@@ -119,16 +125,16 @@ def as_carried(read: dict[str, pl.DataFrame]) -> dict[str, list[tuple[Any, ...]]
         "assessments", "start_date", "authorised_date", "factors")]
     return {
         "children": children,
-        "referrals": sorted(read["referrals"].select(
+        "referrals": _in_order(read["referrals"].select(
             "child_id", "referral_date", "referral_source", "primary_need", "referral_nfa",
             "closure_date", "closure_reason").rows()),
-        "assessments": sorted(assessments),
+        "assessments": _in_order(assessments),
         "cin_plans": with_referral("cin_plans", "start_date", "end_date"),
         "section_47_enquiries": with_referral("section_47_enquiries", "start_date",
                                               "icpc_required", "icpc_date"),
         "cp_plans": with_referral("cp_plans", "start_date", "end_date", "initial_category",
                                   "latest_category", "previous_plans"),
-        "reviews": sorted(reviews.select("child_id", "plan_start", "conference_date").rows()),
+        "reviews": _in_order(reviews.select("child_id", "plan_start", "conference_date").rows()),
     }
 
 

@@ -313,17 +313,20 @@ def test_their_validators_find_no_errors_in_our_middlesbrough_returns(
 
 
 def _sample_of_england(england: Path) -> list[str]:
-    """Three authorities of different sizes: the 10th, 50th and 90th centile by children."""
+    """Two authorities of different sizes: the 10th and 50th centile by children.
+
+    (The 90th as well cost CI about four more minutes in their validator; the largest
+    authorities are in bench/validate_vs_d2i.py instead.)"""
     sizes = (pl.scan_parquet(england / "children.parquet").group_by("la_code").len()
              .sort("len", "la_code").collect()["la_code"].to_list())
-    return [sizes[int(q * (len(sizes) - 1))] for q in (0.1, 0.5, 0.9)]
+    return [sizes[int(q * (len(sizes) - 1))] for q in (0.1, 0.5)]
 
 
 @pytest.mark.slow
 def test_their_validators_find_no_errors_in_our_returns_for_a_sample_of_england(
         england, tmp_path, d2i_903, d2i_cin):
     picked = _sample_of_england(england)
-    # Only the three authorities' rows: the whole of England read and checked would be GBs.
+    # Only the sample's rows: the whole of England read and checked would be GBs.
     tables = {name: pl.scan_parquet(england / f"{name}.parquet")
               .filter(pl.col("la_code").is_in(picked)).collect()
               for name in dict.fromkeys(RETURN_903_TABLES + CIN_TABLES)}
