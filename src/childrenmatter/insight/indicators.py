@@ -657,6 +657,20 @@ _STOCK_DATES = ("Open on the last day of the period: started on or before it and
 _IN_CARE_AT_END = ("Children looked after on the last day of the period (not on short "
                    "breaks, V3/V4), their placement that day")
 
+def _cp_category_indicator(code: str, key: str, label: str) -> Indicator:
+    """The share of open plans whose latest category of abuse is ``code``: five indicators
+    that differ only in the category."""
+    return Indicator(
+        f"cp_category_{key}", f"Child protection plans: {label}",
+        "Child protection", Unit.PERCENT, Window.AT_END,
+        f"Plans open on the day whose latest category of abuse is {code}",
+        f"Plans with latest category {code}",
+        "Child protection plans open on the period's last day",
+        _STOCK_DATES, f"{CIN_STATISTICS} (LatestCategoryOfAbuse)",
+        ("cp_plans",), _cp_category(code),
+    )
+
+
 INDICATORS: tuple[Indicator, ...] = (
     # Front door
     Indicator(
@@ -880,50 +894,15 @@ INDICATORS: tuple[Indicator, ...] = (
         f"{CIN_STATISTICS} (CPPreviewDate); Working Together to Safeguard Children 2023",
         ("cp_plans", "cp_conferences"), cp_reviews_in_time,
     ),
-    Indicator(
-        "cp_category_neglect", "Child protection plans: neglect",
-        "Child protection", Unit.PERCENT, Window.AT_END,
-        "Plans open on the day whose latest category of abuse is NEG",
-        "Plans with latest category NEG",
-        "Child protection plans open on the period's last day",
-        _STOCK_DATES, f"{CIN_STATISTICS} (LatestCategoryOfAbuse)",
-        ("cp_plans",), _cp_category("NEG"),
-    ),
-    Indicator(
-        "cp_category_emotional", "Child protection plans: emotional abuse",
-        "Child protection", Unit.PERCENT, Window.AT_END,
-        "Plans open on the day whose latest category of abuse is EMO",
-        "Plans with latest category EMO",
-        "Child protection plans open on the period's last day",
-        _STOCK_DATES, f"{CIN_STATISTICS} (LatestCategoryOfAbuse)",
-        ("cp_plans",), _cp_category("EMO"),
-    ),
-    Indicator(
-        "cp_category_physical", "Child protection plans: physical abuse",
-        "Child protection", Unit.PERCENT, Window.AT_END,
-        "Plans open on the day whose latest category of abuse is PHY",
-        "Plans with latest category PHY",
-        "Child protection plans open on the period's last day",
-        _STOCK_DATES, f"{CIN_STATISTICS} (LatestCategoryOfAbuse)",
-        ("cp_plans",), _cp_category("PHY"),
-    ),
-    Indicator(
-        "cp_category_sexual", "Child protection plans: sexual abuse",
-        "Child protection", Unit.PERCENT, Window.AT_END,
-        "Plans open on the day whose latest category of abuse is SAB",
-        "Plans with latest category SAB",
-        "Child protection plans open on the period's last day",
-        _STOCK_DATES, f"{CIN_STATISTICS} (LatestCategoryOfAbuse)",
-        ("cp_plans",), _cp_category("SAB"),
-    ),
-    Indicator(
-        "cp_category_multiple", "Child protection plans: multiple categories",
-        "Child protection", Unit.PERCENT, Window.AT_END,
-        "Plans open on the day whose latest category of abuse is MUL",
-        "Plans with latest category MUL",
-        "Child protection plans open on the period's last day",
-        _STOCK_DATES, f"{CIN_STATISTICS} (LatestCategoryOfAbuse)",
-        ("cp_plans",), _cp_category("MUL"),
+    *(
+        _cp_category_indicator(code, key, label)
+        for code, key, label in (
+            ("NEG", "neglect", "neglect"),
+            ("EMO", "emotional", "emotional abuse"),
+            ("PHY", "physical", "physical abuse"),
+            ("SAB", "sexual", "sexual abuse"),
+            ("MUL", "multiple", "multiple categories"),
+        )
     ),
     # Child in need
     Indicator(
