@@ -72,6 +72,14 @@ def authorities_where(user, permission: Permission) -> list[str]:
     ]
 
 
+def permissions_anywhere(user) -> frozenset[Permission]:
+    """Every permission ``user`` holds in at least one authority (one query)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    roles = StaffMembership.objects.for_user(user).values_list("role", flat=True)
+    return frozenset().union(*(ROLE_PERMISSIONS.get(Role(role), frozenset()) for role in roles))
+
+
 def can(user, permission: Permission, la_code: str) -> bool:
     """May ``user`` do ``permission`` in authority ``la_code``?"""
     return la_code in authorities_where(user, permission)

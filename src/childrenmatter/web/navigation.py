@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
-from childrenmatter.accounts.permissions import Permission, authorities_where
+from childrenmatter.accounts.permissions import Permission, permissions_anywhere
 
 # (text, url name, permission): in the order they appear.
 ITEMS = (
@@ -30,9 +30,11 @@ def main_navigation(request) -> list[dict]:
     user = getattr(request, "user", None) if request else None
     if user is None or not user.is_authenticated:
         return []
+    # One query for the menu, not one per item: it is drawn on every page.
+    held = permissions_anywhere(user)
     items = []
     for text, name, permission in ITEMS:
-        if not authorities_where(user, permission):
+        if permission not in held:
             continue
         try:
             href = reverse(name)
