@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -20,7 +22,7 @@ from childrenmatter.dataset.validate import (
 )
 from childrenmatter.errors import UserError
 
-__all__ = ["DatasetError", "conform", "read_dataset", "write_dataset"]
+__all__ = ["DatasetError", "UnknownAuthority", "conform", "read_dataset", "write_dataset"]
 
 
 def conform(name: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -77,7 +79,8 @@ def write_dataset(tables: dict[str, pl.DataFrame], folder: str | Path) -> Path:
 
 
 def read_dataset(
-    folder: str | Path, tables: Iterable[str] | None = None, *, validate: bool = True
+    folder: str | Path, tables: Iterable[str] | None = None, *, validate: bool = True,
+    authorities: Iterable[str] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """The tables of the dataset in ``folder`` (all of them, or those named), checked.
 
@@ -85,6 +88,13 @@ def read_dataset(
     its references against the tables they point to, read from the same folder if not
     asked for. Nothing is returned unless everything is right: a ``DatasetError`` carries
     the problems. A missing or unreadable file is an error even without ``validate``.
+
+    With ``authorities`` (LA codes) only those authorities' rows are read and checked: the
+    filter is pushed down to the Parquet reader, so a national dataset is not read whole
+    to keep one authority, and a problem in another authority's rows does not stop it.
+    References are checked within what is read, which loses nothing: every reference is
+    to a record of the same authority. A problem's row is still its row in the file. An
+    LA code that is not in the authorities table is refused (``UnknownAuthority``).
     """
     names = _table_names(tables)
     path = Path(folder)
@@ -95,22 +105,49 @@ def read_dataset(
     if not any(_file(path, name).is_file() for name in TABLES):
         files = ", ".join(f"{name}.parquet" for name in names[:4])
         raise DatasetError(f"{path} is not a dataset folder: no {files} …")
+    wanted = None if authorities is None else _known_authorities(path, authorities)
 
     problems = Problems()
     frames: dict[str, pl.DataFrame] = {}
+    rows_in_file: dict[str, pl.Series] = {}
     for name in names:
-        frame = _read_table(path, name, problems)
-        if frame is not None:
-            frames[name] = frame
+        read = _read_table(path, name, problems, wanted)
+        if read is not None:
+            frames[name], rows = read
+            if rows is not None:
+                rows_in_file[name] = rows
     if validate:
         # The tables that could be read are checked too, so one run reports everything.
-        context = _reference_context(path, names)
-        problems.merge(validate_dataset(frames, limit=problems.limit, context=context))
+        context = _reference_context(path, names, wanted)
+        found = validate_dataset(frames, limit=problems.limit, context=context)
+        problems.merge(_rows_of_file(found, rows_in_file) if rows_in_file else found)
         problems.put_in_reading_order()
     if problems:
         raise DatasetError(f"{path}: {problems.summary()}", problems)
     return {name: frame.select(TABLES[name].column_names) if validate else frame
             for name, frame in frames.items()}
+
+
+class UnknownAuthority(DatasetError):
+    """An LA code asked for that the dataset's authorities table does not hold."""
+
+
+def _known_authorities(folder: Path, authorities: Iterable[str]) -> list[str]:
+    """The LA codes asked for, each checked against the authorities table."""
+    codes = list(dict.fromkeys([authorities] if isinstance(authorities, str) else authorities))
+    try:
+        known = pl.read_parquet(_file(folder, "authorities"), columns=["la_code"])["la_code"]
+    except (pl.exceptions.PolarsError, OSError, ValueError):
+        # The full read reports what is wrong with the table; no authority can be found.
+        return codes
+    held = set(known.to_list())
+    for code in codes:
+        if code not in held:
+            listed = sorted(c for c in held if c is not None)
+            raise UnknownAuthority(
+                f"--authority {code}: not in the dataset, which holds "
+                + ", ".join(listed[:10]) + (" ..." if len(listed) > 10 else ""))
+    return codes
 
 
 def _table_names(tables: Iterable[str] | None) -> list[str]:
@@ -127,13 +164,27 @@ def _file(folder: Path, name: str) -> Path:
     return folder / f"{name}.parquet"
 
 
-def _read_table(folder: Path, name: str, problems: Problems) -> pl.DataFrame | None:
+# The row of the file each row read came from, while a table is read for some authorities.
+_ROW_IN_FILE = "__childrenmatter_row_in_file"
+
+
+def _read_table(
+    folder: Path, name: str, problems: Problems, authorities: list[str] | None = None,
+) -> tuple[pl.DataFrame, pl.Series | None] | None:
+    """The table's frame, and for a read of some authorities the row of the file each of
+    its rows is (None when the whole file is read)."""
     file = _file(folder, name)
     if not file.is_file():
         problems.add(Problem(name, None, None, "missing_table", f"no file {file.name}"))
         return None
     try:
-        return pl.read_parquet(file)
+        if authorities is None or not _has_la_code(file):
+            # A table without a usable la_code is read whole: validation says what is wrong.
+            return pl.read_parquet(file), None
+        frame = (pl.scan_parquet(file, row_index_name=_ROW_IN_FILE)
+                 .filter(pl.col("la_code").is_in(authorities))
+                 .collect())
+        return frame.drop(_ROW_IN_FILE), frame[_ROW_IN_FILE]
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         problems.add(Problem(name, None, None, "unreadable",
@@ -141,8 +192,36 @@ def _read_table(folder: Path, name: str, problems: Problems) -> pl.DataFrame | N
         return None
 
 
-def _reference_context(folder: Path, names: list[str]) -> dict[str, pl.DataFrame]:
-    """The referenced columns of tables not asked for, so references can still be checked.
+def _has_la_code(file: Path) -> bool:
+    return pl.read_parquet_schema(file).get("la_code") == TABLES["authorities"].column(
+        "la_code").dtype
+
+
+_ROW_IN_MESSAGE = re.compile(r"\bof row (\d+)\b")
+
+
+def _rows_of_file(found: Problems, rows_in_file: Mapping[str, pl.Series]) -> Problems:
+    """``found`` with each row number (of the rows read) made the row of the file, in the
+    problem and in a message that names another row (a repeated key's first row)."""
+    out = Problems(found.limit)
+    for rule, count in found.counts.items():
+        out.record(rule, count, (_problem_in_file(p, rows_in_file) for p in found
+                                 if p.rule == rule))
+    return out
+
+
+def _problem_in_file(problem: Problem, rows_in_file: Mapping[str, pl.Series]) -> Problem:
+    rows = rows_in_file.get(problem.table)
+    if rows is None or problem.row is None:
+        return problem
+    message = _ROW_IN_MESSAGE.sub(lambda m: f"of row {rows[int(m.group(1))]}", problem.message)
+    return replace(problem, row=int(rows[problem.row]), message=message)
+
+
+def _reference_context(folder: Path, names: list[str],
+                       authorities: list[str] | None = None) -> dict[str, pl.DataFrame]:
+    """The referenced columns of tables not asked for, so references can still be checked
+    (only the rows of ``authorities``, when given).
 
     A table that cannot be read this way is left out: its own problems are for whoever
     reads it, and the references to it go unchecked.
@@ -158,7 +237,11 @@ def _reference_context(folder: Path, names: list[str]) -> dict[str, pl.DataFrame
     context: dict[str, pl.DataFrame] = {}
     for target, columns in wanted.items():
         try:
-            context[target] = pl.read_parquet(_file(folder, target), columns=sorted(columns))
+            file = _file(folder, target)
+            scan = pl.scan_parquet(file).select(sorted(columns))
+            if authorities is not None:
+                scan = scan.filter(pl.col("la_code").is_in(authorities))
+            context[target] = scan.collect()
         except (pl.exceptions.PolarsError, OSError, ValueError):
             continue
     return context
