@@ -28,6 +28,9 @@ DESCRIPTIONS = {
     "restrict_record": "Restrict a record and name who may see it",
     "view_access_log": "Read the access log",
     "make_partner_referral": "Refer a child as a partner and see their own referrals",
+    "record_casework": "Record assessments, strategy discussions, s47 enquiries, conferences, "
+    "plans, visits and chronology entries",
+    "authorise_assessment": "Authorise a child and family assessment (not one they completed)",
     "manage_users": "Manage staff accounts",
     "check_returns": "Check 903 and CIN census files against the DfE's rules",
 }

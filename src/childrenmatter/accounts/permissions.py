@@ -26,6 +26,10 @@ class Permission(StrEnum):
     RESTRICT_RECORD = "restrict_record"  # restrict a record and name who may see it
     VIEW_ACCESS_LOG = "view_access_log"
     MAKE_PARTNER_REFERRAL = "make_partner_referral"  # partners: refer, see their own
+    # Casework after the front door: assessments, strategy discussions, s47 enquiries,
+    # conferences, plans, visits, chronology entries.
+    RECORD_CASEWORK = "record_casework"
+    AUTHORISE_ASSESSMENT = "authorise_assessment"  # a manager's sign-off of an assessment
     MANAGE_USERS = "manage_users"
     # Check returns before they are sent and download them: child-level files for the DfE.
     CHECK_RETURNS = "check_returns"
@@ -40,11 +44,14 @@ _PRACTICE = _CASE_READ | {
     P.TRIAGE_DOMESTIC_ABUSE,
     P.DECIDE_CONTACT,
 }
-_MANAGEMENT = _PRACTICE | {P.AUTHORISE_DECISION, P.MERGE_PEOPLE, P.RESTRICT_RECORD}
+# Social workers and their managers, not the front door: the journey after a referral.
+_CASEWORK = {P.RECORD_CASEWORK}
+_MANAGEMENT = _PRACTICE | _CASEWORK | {
+    P.AUTHORISE_DECISION, P.MERGE_PEOPLE, P.RESTRICT_RECORD, P.AUTHORISE_ASSESSMENT}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FRONT_DOOR_PRACTITIONER: frozenset(_PRACTICE),
-    Role.SOCIAL_WORKER: frozenset(_PRACTICE),
+    Role.SOCIAL_WORKER: frozenset(_PRACTICE | _CASEWORK),
     Role.TEAM_MANAGER: frozenset(_MANAGEMENT | {P.CHECK_RETURNS}),
     Role.HEAD_OF_SERVICE: frozenset(_MANAGEMENT | {P.VIEW_ACCESS_LOG, P.CHECK_RETURNS}),
     # Figures only: no child's record, no case notes.
