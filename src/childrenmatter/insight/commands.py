@@ -156,14 +156,17 @@ def run_indicators(args: argparse.Namespace) -> int:
 
             targets = load_targets(args.targets)
             published = None if args.published is None else read_published(args.published)
-        tables = read_dataset(args.dataset, tables=INDICATOR_TABLES)
+        # England's figure needs every authority; without it, one authority is read alone.
+        one = None if args.authority is None or args.compare else [args.authority]
+        tables = read_dataset(args.dataset, tables=INDICATOR_TABLES, authorities=one)
         by_month = indicators_by_month(tables, first, last, authority=args.authority)
         if args.compare:
             _add_comparisons(by_month, tables, args, published, targets)
         _print(by_month, args.format, compared=args.compare)
     else:
         at = parse_date("--at", args.at)
-        tables = read_dataset(args.dataset, tables=INDICATOR_TABLES)
+        one = None if args.authority is None else [args.authority]
+        tables = read_dataset(args.dataset, tables=INDICATOR_TABLES, authorities=one)
         figures = indicators_at(tables, at, authority=args.authority)
         _print({at.isoformat(): figures}, args.format, single=True)
     return 0
@@ -242,7 +245,8 @@ def run_children(args: argparse.Namespace) -> int:
                         "docs/indicators.md for their names)")
     at = None if args.at is None else parse_date("--at", args.at)
     month = None if args.month is None else f"{parse_month('--month', args.month):%Y-%m}"
-    tables = read_dataset(args.dataset, tables=tables_needed([REGISTRY[args.indicator]]))
+    tables = read_dataset(args.dataset, tables=tables_needed([REGISTRY[args.indicator]]),
+                          authorities=[args.authority])
     rows = children_behind(tables, indicator=args.indicator, authority=args.authority,
                            period=month, at=at)
     if args.format == "json":

@@ -56,7 +56,8 @@ def run_write_annex_a(args: argparse.Namespace) -> int:
     from childrenmatter.returns.annexa import ANNEX_A_TABLES, annex_a_lists, workbook_bytes
     from childrenmatter.returns.files import replace_file
 
-    tables = read_dataset(args.dataset, tables=ANNEX_A_TABLES)
+    tables = read_dataset(args.dataset, tables=ANNEX_A_TABLES,
+                          authorities=None if args.authority is None else [args.authority])
     lists = annex_a_lists(tables, args.at, authority=args.authority)
     data = workbook_bytes(lists)
     target = replace_file(args.out, data)

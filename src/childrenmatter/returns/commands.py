@@ -123,7 +123,8 @@ def run_write_903(args: argparse.Namespace) -> int:
     from childrenmatter.returns.ssda903 import check_year, write_903, write_903_files
 
     check_year(args.year)
-    tables = read_dataset(args.dataset, tables=RETURN_903_TABLES)
+    tables = read_dataset(args.dataset, tables=RETURN_903_TABLES,
+                          authorities=None if args.authority is None else [args.authority])
     return_903 = write_903(tables, args.year, authority=args.authority)
     target = replace_folder(args.out, lambda folder: write_903_files(return_903, folder))
     counts = ", ".join(f"{name} {frame.height:,}" for name, frame in return_903.items())
@@ -148,7 +149,8 @@ def run_write_cin(args: argparse.Namespace) -> int:
     from childrenmatter.returns.files import replace_file
 
     check_year(args.year)
-    tables = read_dataset(args.dataset, tables=CIN_TABLES)
+    tables = read_dataset(args.dataset, tables=CIN_TABLES,
+                          authorities=None if args.authority is None else [args.authority])
     xml = write_cin(tables, args.year, authority=args.authority)
     target = replace_file(args.out, xml)
     print(f"wrote the CIN census {args.year - 1}-{args.year % 100:02d} to {target} "
@@ -190,7 +192,8 @@ def run_write_dfe_api(args: argparse.Namespace) -> int:
     from childrenmatter.returns.dfeapi import DFE_API_TABLES, dfe_api_payloads, write_dfe_api_files
     from childrenmatter.returns.files import replace_folder
 
-    tables = read_dataset(args.dataset, tables=DFE_API_TABLES)
+    tables = read_dataset(args.dataset, tables=DFE_API_TABLES,
+                          authorities=None if args.authority is None else [args.authority])
     written: list[str] = []
 
     def fill(folder: Path) -> None:
