@@ -76,6 +76,51 @@ def _contact(world):
     return world["contact"].pk
 
 
+def _improvement(world) -> dict:
+    """A plan with a theme, an action with a file of evidence, a milestone; and a
+    councillor's question: made when a page first asks, so other pages' tests skip them."""
+    if "plan" not in world:
+        from django.core.files.base import ContentFile
+
+        from childrenmatter.improvement.models import (
+            Action,
+            Evidence,
+            Milestone,
+            Plan,
+            Question,
+            Theme,
+        )
+
+        today = timezone.localdate()
+        plan = Plan.objects.create(la_code="806", kind="improvement", title="Improvement plan")
+        theme = Theme.objects.create(plan=plan, title="The front door")
+        action = Action.objects.create(plan=plan, theme=theme, title="Decide within a day",
+                                       owner="Head of service", rag="amber",
+                                       rag_reason="Improving", due_on=today)
+        evidence = Evidence(action=action, note="Audit", file_name="audit.txt",
+                            content_type="text/plain", size=5)
+        evidence.file.save("audit.txt", ContentFile(b"audit"), save=True)
+        milestone = Milestone.objects.create(plan=plan, action=action, title="Rota agreed",
+                                             due_on=today)
+        question = Question.objects.create(la_code="806", member="Councillor A", asked_on=today,
+                                           meeting="Briefing", question="Why?",
+                                           answerer="Head of service", due_on=today)
+        world.update(plan=plan, action=action, evidence=evidence, milestone=milestone,
+                     question=question)
+    return world
+
+
+def _plan_path(world, rest: str = "") -> str:
+    return f"/improvement/plans/{_improvement(world)['plan'].pk}/{rest}"
+
+
+def _action_path(world, rest: str = "") -> str:
+    return _plan_path(world, f"actions/{_improvement(world)['action'].pk}/{rest}")
+
+
+_VIEW_PLANS = holders(P.VIEW_IMPROVEMENT)
+_EDIT_PLANS = holders(P.EDIT_IMPROVEMENT_PLAN)
+
 PAGES: dict[str, Page] = {
     # The figures; a partner or an administrator is sent on to their own start page.
     "web:home": Page(lambda w: "/", get=holders(P.VIEW_FIGURES), refused=(302,)),
@@ -169,6 +214,48 @@ PAGES: dict[str, Page] = {
                                 post=holders(P.CHECK_RETURNS)),
     "analysts:download-903": Page(lambda w: "/returns/903.zip", get=holders(P.CHECK_RETURNS)),
     "analysts:download-cin": Page(lambda w: "/returns/cin.xml", get=holders(P.CHECK_RETURNS)),
+    # Improvement plans, the board and councillors' questions: no child's record, so
+    # analysts and auditors read them; managers change them.
+    "improvement:index": Page(lambda w: "/improvement/", get=_VIEW_PLANS),
+    "improvement:new": Page(lambda w: "/improvement/new/", get=_EDIT_PLANS, post=_EDIT_PLANS),
+    "improvement:plan": Page(lambda w: _plan_path(w), get=_VIEW_PLANS),
+    "improvement:add-theme": Page(lambda w: _plan_path(w, "themes/new/"), get=_EDIT_PLANS,
+                                  post=_EDIT_PLANS),
+    "improvement:add-action": Page(lambda w: _plan_path(w, "actions/new/"), get=_EDIT_PLANS,
+                                   post=_EDIT_PLANS),
+    "improvement:action": Page(lambda w: _action_path(w), get=_VIEW_PLANS),
+    "improvement:change-action": Page(lambda w: _action_path(w, "review/"), get=_EDIT_PLANS,
+                                      post=_EDIT_PLANS),
+    "improvement:add-evidence": Page(lambda w: _action_path(w, "evidence/"), get=_EDIT_PLANS,
+                                     post=_EDIT_PLANS),
+    "improvement:evidence-file": Page(
+        lambda w: _action_path(w, f"evidence/{_improvement(w)['evidence'].pk}/"),
+        get=_VIEW_PLANS),
+    "improvement:add-milestone": Page(lambda w: _plan_path(w, "milestones/new/"),
+                                      get=_EDIT_PLANS, post=_EDIT_PLANS),
+    "improvement:change-milestone": Page(
+        lambda w: _plan_path(w, f"milestones/{_improvement(w)['milestone'].pk}/"),
+        get=_EDIT_PLANS, post=_EDIT_PLANS),
+    "improvement:add-risk": Page(lambda w: _plan_path(w, "risks/new/"), get=_EDIT_PLANS,
+                                 post=_EDIT_PLANS),
+    "improvement:add-update": Page(lambda w: _plan_path(w, "updates/new/"), get=_EDIT_PLANS,
+                                   post=_EDIT_PLANS),
+    "improvement:compare": Page(lambda w: _plan_path(w, "compare/"), get=_VIEW_PLANS),
+    "improvement:board": Page(lambda w: _plan_path(w, "board/"), get=_VIEW_PLANS),
+    "improvement:board-export": Page(lambda w: _plan_path(w).rstrip("/") + "/board.xlsx",
+                                     get=_VIEW_PLANS),
+    "improvement:board-date": Page(lambda w: _plan_path(w, "board/date/"), get=_EDIT_PLANS,
+                                   post=_EDIT_PLANS),
+    "improvement:questions": Page(lambda w: "/improvement/questions/", get=_VIEW_PLANS),
+    "improvement:new-question": Page(lambda w: "/improvement/questions/new/",
+                                     get=holders(P.ANSWER_QUESTION),
+                                     post=holders(P.ANSWER_QUESTION)),
+    "improvement:question": Page(
+        lambda w: f"/improvement/questions/{_improvement(w)['question'].pk}/",
+        get=_VIEW_PLANS, post=holders(P.ANSWER_QUESTION)),
+    "improvement:questions-pdf": Page(lambda w: "/improvement/questions.pdf", get=_VIEW_PLANS),
+    "improvement:questions-xlsx": Page(lambda w: "/improvement/questions.xlsx",
+                                       get=_VIEW_PLANS),
 }
 
 API: dict[str, Endpoint] = {

@@ -33,6 +33,9 @@ DESCRIPTIONS = {
     "authorise_assessment": "Authorise a child and family assessment (not one they completed)",
     "manage_users": "Manage staff accounts",
     "check_returns": "Check 903 and CIN census files against the DfE's rules",
+    "view_improvement": "See improvement plans, the board view and councillors' questions",
+    "edit_improvement_plan": "Change an improvement plan: actions, RAG, milestones, risks",
+    "answer_question": "Record a councillor's question and its response",
 }
 UNDESCRIBED = "(describe it in accounts/docs.py)"
 

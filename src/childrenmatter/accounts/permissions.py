@@ -33,6 +33,10 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     # Check returns before they are sent and download them: child-level files for the DfE.
     CHECK_RETURNS = "check_returns"
+    # Improvement plans, the board view and councillors' questions: no child's record.
+    VIEW_IMPROVEMENT = "view_improvement"
+    EDIT_IMPROVEMENT_PLAN = "edit_improvement_plan"  # themes, actions, RAG, milestones, risks
+    ANSWER_QUESTION = "answer_question"  # record a councillor's question and its response
 
 
 P = Permission
@@ -48,17 +52,21 @@ _PRACTICE = _CASE_READ | {
 _CASEWORK = {P.RECORD_CASEWORK}
 _MANAGEMENT = _PRACTICE | _CASEWORK | {
     P.AUTHORISE_DECISION, P.MERGE_PEOPLE, P.RESTRICT_RECORD, P.AUTHORISE_ASSESSMENT}
+# Managers own the improvement plan's actions and answer councillors' questions.
+_IMPROVEMENT = {P.VIEW_IMPROVEMENT, P.EDIT_IMPROVEMENT_PLAN, P.ANSWER_QUESTION}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FRONT_DOOR_PRACTITIONER: frozenset(_PRACTICE),
     Role.SOCIAL_WORKER: frozenset(_PRACTICE | _CASEWORK),
-    Role.TEAM_MANAGER: frozenset(_MANAGEMENT | {P.CHECK_RETURNS}),
-    Role.HEAD_OF_SERVICE: frozenset(_MANAGEMENT | {P.VIEW_ACCESS_LOG, P.CHECK_RETURNS}),
+    Role.TEAM_MANAGER: frozenset(_MANAGEMENT | _IMPROVEMENT | {P.CHECK_RETURNS}),
+    Role.HEAD_OF_SERVICE: frozenset(
+        _MANAGEMENT | _IMPROVEMENT | {P.VIEW_ACCESS_LOG, P.CHECK_RETURNS}),
     # Figures only: no child's record, no case notes.
-    Role.PERFORMANCE_ANALYST: frozenset({P.VIEW_FIGURES, P.CHECK_RETURNS}),
+    Role.PERFORMANCE_ANALYST: frozenset({P.VIEW_FIGURES, P.CHECK_RETURNS, P.VIEW_IMPROVEMENT}),
     Role.PARTNER: frozenset({P.MAKE_PARTNER_REFERRAL}),
     # Reads everything a manager reads, changes nothing.
-    Role.AUDITOR: frozenset(_CASE_READ | {P.VIEW_ACCESS_LOG, P.CHECK_RETURNS}),
+    Role.AUDITOR: frozenset(
+        _CASE_READ | {P.VIEW_ACCESS_LOG, P.CHECK_RETURNS, P.VIEW_IMPROVEMENT}),
     # Runs the system: accounts and the access log, not children's records.
     Role.SYSTEM_ADMINISTRATOR: frozenset({P.MANAGE_USERS, P.VIEW_ACCESS_LOG}),
 }

@@ -26,6 +26,9 @@ REPO_DIR = Path(__file__).resolve().parents[3]
 
 DATA_DIR = env_path("CHILDRENMATTER_DATA_DIR", "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Uploaded files (evidence for an improvement plan's actions). Never served as static
+# files: a page that checks who is asking hands each one out.
+MEDIA_ROOT = DATA_DIR / "media"
 
 SECRET_KEY = secret_key("CHILDRENMATTER_SECRET_KEY", DATA_DIR / "secret_key")
 DEBUG = env_bool("CHILDRENMATTER_DEBUG", False)
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
     "childrenmatter.web",
     "childrenmatter.analysts",
     "childrenmatter.dashboards",
+    "childrenmatter.improvement",
 ]
 
 MIDDLEWARE = [

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("childrenmatter.api.urls")),
     path("returns/", include("childrenmatter.analysts.urls")),
     path("dashboards/", include("childrenmatter.dashboards.urls")),
+    path("improvement/", include("childrenmatter.improvement.urls")),
 ]

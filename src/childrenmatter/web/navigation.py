@@ -20,6 +20,7 @@ ITEMS = (
     ("Refer a child", "partners:refer", Permission.MAKE_PARTNER_REFERRAL),
     ("Your referrals", "partners:referrals", Permission.MAKE_PARTNER_REFERRAL),
     ("Returns", "analysts:returns", Permission.CHECK_RETURNS),
+    ("Improvement", "improvement:index", Permission.VIEW_IMPROVEMENT),
     ("Access log", "accounts:access-log", Permission.VIEW_ACCESS_LOG),
     ("Staff accounts", "accounts:staff", Permission.MANAGE_USERS),
 )
