@@ -13,7 +13,8 @@ from childrenmatter.dataset.schema import TABLES
 
 # The tables the store holds; extract writes the others empty.
 STORED = ("authorities", "population", "children", "contacts", "early_help_episodes",
-          "referrals")
+          "referrals", "assessments", "strategy_discussions", "section_47_enquiries",
+          "cp_plans", "cp_conferences", "cin_plans", "visits")
 
 
 def write(tables: dict[str, pl.DataFrame], folder: Path) -> Path:

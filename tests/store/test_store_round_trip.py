@@ -230,3 +230,89 @@ def test_any_valid_children_come_back_from_the_store_unchanged(tmp_path_factory,
     load_dataset(folder)
 
     assert_same_tables(extract_tables(), read_dataset(folder))
+
+
+# --- The child protection and child in need journey ----------------------------------------
+
+
+def small_with_journey() -> dict[str, pl.DataFrame]:
+    """The small dataset with C's journey from referral to plan, D's ended plan, a CIN plan
+    for E with visits, and an assessment not yet authorised (no factors: null)."""
+    m = MIDDLESBROUGH
+    tables = small_dataset_tables()
+
+    def frame(name, rows):
+        return pl.DataFrame(rows, schema=TABLES[name].polars_schema)
+
+    tables["assessments"] = frame("assessments", [
+        {"la_code": m, "assessment_id": "A1", "referral_id": "RC", "child_id": "C",
+         "start_date": date(2018, 9, 3), "authorised_date": date(2018, 11, 20),
+         "factors": ["3B", "16A"], "outcome": "strategy_discussion", "worker_id": "W7"},
+        {"la_code": m, "assessment_id": "A2", "referral_id": "RE", "child_id": "E",
+         "start_date": date(2018, 11, 2), "authorised_date": None, "factors": None,
+         "outcome": None, "worker_id": None},
+        {"la_code": m, "assessment_id": "A3", "referral_id": "RD", "child_id": "D",
+         "start_date": date(2018, 1, 16), "authorised_date": date(2018, 1, 30),
+         "factors": ["21"], "outcome": "cin_plan", "worker_id": None},
+    ])
+    tables["strategy_discussions"] = frame("strategy_discussions", [
+        {"la_code": m, "strategy_discussion_id": "D1", "referral_id": "RC", "child_id": "C",
+         "discussion_date": date(2018, 9, 10), "section_47": True},
+        {"la_code": m, "strategy_discussion_id": "D2", "referral_id": "RE", "child_id": "E",
+         "discussion_date": date(2018, 11, 5), "section_47": False},
+    ])
+    tables["section_47_enquiries"] = frame("section_47_enquiries", [
+        {"la_code": m, "s47_id": "S1", "referral_id": "RC", "strategy_discussion_id": "D1",
+         "child_id": "C", "start_date": date(2018, 9, 10), "end_date": date(2018, 9, 28),
+         "icpc_required": True, "icpc_date": date(2018, 10, 1)},
+    ])
+    tables["cp_conferences"] = frame("cp_conferences", [
+        {"la_code": m, "conference_id": "F1", "child_id": "C", "conference_type": "initial",
+         "conference_date": date(2018, 10, 1), "s47_id": "S1", "cp_plan_id": "PC"},
+        {"la_code": m, "conference_id": "F2", "child_id": "D", "conference_type": "review",
+         "conference_date": date(2018, 5, 1), "s47_id": None, "cp_plan_id": "PD"},
+        {"la_code": m, "conference_id": "F3", "child_id": "D", "conference_type": "initial",
+         "conference_date": date(2018, 2, 1), "s47_id": None, "cp_plan_id": None},
+    ])
+    tables["cin_plans"] = frame("cin_plans", [
+        {"la_code": m, "cin_plan_id": "N1", "referral_id": "RE", "child_id": "E",
+         "start_date": date(2018, 11, 20), "end_date": None},
+        {"la_code": m, "cin_plan_id": "N2", "referral_id": "RF", "child_id": "F",
+         "start_date": date(2018, 3, 20), "end_date": date(2018, 6, 1)},
+    ])
+    tables["visits"] = frame("visits", [
+        {"la_code": m, "visit_id": "V1", "child_id": "E", "visit_date": date(2018, 12, 3),
+         "visit_type": "cin", "seen": True, "seen_alone": True, "worker_id": "W7"},
+        {"la_code": m, "visit_id": "V2", "child_id": "C", "visit_date": date(2018, 10, 8),
+         "visit_type": "cp", "seen": False, "seen_alone": False, "worker_id": None},
+        {"la_code": HARTLEPOOL, "visit_id": "V1", "child_id": "A",
+         "visit_date": date(2018, 2, 1), "visit_type": "cla", "seen": True,
+         "seen_alone": False, "worker_id": None},
+    ])
+    return tables
+
+
+def test_the_journeys_tables_come_back_as_they_went_in(tmp_path):
+    original = small_with_journey()
+    load_dataset(write(original, tmp_path / "in"))
+
+    extracted = extract_dataset(tmp_path / "out")
+
+    assert_same_tables(extracted, original)
+    assessments = extracted["assessments"].sort("assessment_id")
+    assert assessments["factors"].to_list() == [["3B", "16A"], None, ["21"]]
+
+
+def test_a_conference_naming_a_plan_the_dataset_does_not_hold_loads_nothing(tmp_path, capsys):
+    from childrenmatter.casework.models import Referral
+    from childrenmatter.config.cli import main
+
+    tables = small_with_journey()
+    tables["cp_conferences"] = tables["cp_conferences"].with_columns(
+        pl.when(pl.col("conference_id") == "F2").then(pl.lit("P-NONE"))
+        .otherwise(pl.col("cp_plan_id")).alias("cp_plan_id"))
+
+    assert main(["load", "--dataset", str(write(tables, tmp_path / "in"))]) != 0
+
+    assert "cp_plan_id 'P-NONE' is not a cp_plan_id of cp_plans" in capsys.readouterr().err
+    assert not Referral.objects.exists()

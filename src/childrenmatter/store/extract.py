@@ -1,7 +1,9 @@
 """Extracting the child-level dataset from the operational store.
 
 One function per table the store holds (``authorities``, ``population``, ``children``,
-``contacts``, ``early_help_episodes``, ``referrals``), each giving a Polars frame with
+``contacts``, ``early_help_episodes``, ``referrals``, and the journey after a referral:
+``assessments``, ``strategy_discussions``, ``section_47_enquiries``, ``cp_plans``,
+``cp_conferences``, ``cin_plans``, ``visits``), each giving a Polars frame with
 exactly the schema's columns and types (``dataset.io.conform``); the other tables are
 written empty until the store holds what they describe. What ``load`` put in comes back
 out unchanged (tests/store).
@@ -18,7 +20,17 @@ from pathlib import Path
 
 import polars as pl
 
-from childrenmatter.casework.models import EarlyHelpEpisode, Referral
+from childrenmatter.casework.models import (
+    Assessment,
+    ChildInNeedPlan,
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    EarlyHelpEpisode,
+    Referral,
+    Section47Enquiry,
+    StrategyDiscussion,
+    Visit,
+)
 from childrenmatter.dataset.io import conform, write_dataset
 from childrenmatter.dataset.schema import TABLES
 from childrenmatter.dataset.validate import DatasetError, validate_dataset
@@ -47,6 +59,7 @@ def extract_tables(authorities: Sequence[str] | None = None) -> dict[str, pl.Dat
         "contacts": _contacts(codes, children),
         "early_help_episodes": _early_help(codes, children),
         "referrals": _referrals(codes, children),
+        **_journey(codes, children),
     }
     tables = {name: conform(name, frame) for name, frame in tables.items()}
     for name, table in TABLES.items():
@@ -193,3 +206,67 @@ def _referrals(codes: Sequence[str], child_id: _ChildIds) -> pl.DataFrame:
     ]
     return _frame(rows, columns, "referrals")
 
+
+
+def _rows(model, codes: Sequence[str], child_id: _ChildIds, columns: Sequence[str],
+          fields: Sequence[str], blank_to_none: Sequence[str] = ()) -> list[tuple]:
+    """``fields`` of ``model``'s rows, ``person_id`` as the dataset's child_id and the
+    named text fields' blanks as nulls, in the order of ``columns``."""
+    out = []
+    for values in model.objects.filter(la_code__in=codes).values_list(*fields):
+        row = dict(zip(columns, values, strict=True))
+        row["child_id"] = child_id(row["child_id"])
+        for column in blank_to_none:
+            row[column] = row[column] or None
+        out.append(tuple(row.values()))
+    return out
+
+
+def _journey(codes: Sequence[str], child_id: _ChildIds) -> dict[str, pl.DataFrame]:
+    """The child protection and child in need journey's tables."""
+    specs = {
+        "assessments": (Assessment, {
+            "la_code": "la_code", "assessment_id": "reference",
+            "referral_id": "referral__reference", "child_id": "person_id",
+            "start_date": "start_date", "authorised_date": "authorised_date",
+            "factors": "factors", "outcome": "outcome", "worker_id": "worker_reference",
+        }, ("outcome", "worker_id")),
+        "strategy_discussions": (StrategyDiscussion, {
+            "la_code": "la_code", "strategy_discussion_id": "reference",
+            "referral_id": "referral__reference", "child_id": "person_id",
+            "discussion_date": "discussion_date", "section_47": "section_47",
+        }, ()),
+        "section_47_enquiries": (Section47Enquiry, {
+            "la_code": "la_code", "s47_id": "reference", "referral_id": "referral__reference",
+            "strategy_discussion_id": "strategy_discussion__reference",
+            "child_id": "person_id", "start_date": "start_date", "end_date": "end_date",
+            "icpc_required": "icpc_required", "icpc_date": "icpc_date",
+        }, ()),
+        "cp_plans": (ChildProtectionPlan, {
+            "la_code": "la_code", "cp_plan_id": "reference",
+            "referral_id": "referral__reference", "child_id": "person_id",
+            "start_date": "start_date", "end_date": "end_date",
+            "initial_category": "initial_category", "latest_category": "latest_category",
+            "previous_plans": "previous_plans",
+        }, ()),
+        "cp_conferences": (ChildProtectionConference, {
+            "la_code": "la_code", "conference_id": "reference", "child_id": "person_id",
+            "conference_type": "conference_type", "conference_date": "conference_date",
+            "s47_id": "section_47_enquiry__reference", "cp_plan_id": "cp_plan__reference",
+        }, ()),
+        "cin_plans": (ChildInNeedPlan, {
+            "la_code": "la_code", "cin_plan_id": "reference",
+            "referral_id": "referral__reference", "child_id": "person_id",
+            "start_date": "start_date", "end_date": "end_date",
+        }, ()),
+        "visits": (Visit, {
+            "la_code": "la_code", "visit_id": "reference", "child_id": "person_id",
+            "visit_date": "visit_date", "visit_type": "visit_type", "seen": "seen",
+            "seen_alone": "seen_alone", "worker_id": "worker_reference",
+        }, ("worker_id",)),
+    }
+    return {
+        name: _frame(_rows(model, codes, child_id, list(columns), list(columns.values()),
+                           blanks), list(columns), name)
+        for name, (model, columns, blanks) in specs.items()
+    }

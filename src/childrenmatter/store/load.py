@@ -10,7 +10,12 @@ transaction, bulk-creates what the store holds of it:
   (``store.identities``), their addresses and relationships;
 - ``frontdoor.Contact`` (one per ``contact_id``) and a ``ContactChild`` per child named,
   with a ``RagRating`` where the contact was rated;
-- ``casework.Referral`` and ``casework.EarlyHelpEpisode``.
+- ``casework.Referral`` and ``casework.EarlyHelpEpisode``;
+- the child protection and child in need journey: ``casework.Assessment``,
+  ``StrategyDiscussion``, ``Section47Enquiry``, ``ChildProtectionPlan``,
+  ``ChildProtectionConference``, ``ChildInNeedPlan`` and ``Visit``. What the dataset does
+  not hold (the child's views, who took part, goals) is left blank: those records were
+  made elsewhere, and the page says so by showing nothing rather than inventing it.
 
 It is a migration of records made elsewhere, not a change a person makes: rows are
 created in bulk with no ``actor`` and no history version (the history starts with the
@@ -31,7 +36,17 @@ import polars as pl
 from django.db import connections, models, router, transaction
 
 from childrenmatter.accounts.models import AccessLog
-from childrenmatter.casework.models import EarlyHelpEpisode, Referral
+from childrenmatter.casework.models import (
+    Assessment,
+    ChildInNeedPlan,
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    EarlyHelpEpisode,
+    Referral,
+    Section47Enquiry,
+    StrategyDiscussion,
+    Visit,
+)
 from childrenmatter.clocks.rules import due_date
 from childrenmatter.dataset.io import read_dataset
 from childrenmatter.errors import UserError
@@ -47,6 +62,8 @@ BATCH = 2_000
 # The tables the store holds; the rest of the dataset is for later issues.
 STORED_TABLES = (
     "authorities", "population", "children", "contacts", "early_help_episodes", "referrals",
+    "assessments", "strategy_discussions", "section_47_enquiries", "cp_plans",
+    "cp_conferences", "cin_plans", "visits",
 )
 
 
@@ -503,7 +520,86 @@ def _load_casework(code: str, frames: dict[str, pl.DataFrame], person_ids: dict[
         for r in frames["early_help_episodes"].iter_rows(named=True)
     ]
     _insert(EarlyHelpEpisode, episodes)
-    return {"referrals": len(referrals), "early_help_episodes": len(episodes)}
+    rows = {"referrals": len(referrals), "early_help_episodes": len(episodes)}
+    rows.update(_load_journey(code, frames, person_ids))
+    return rows
+
+
+def _ids(model: type[models.Model], code: str) -> dict[str, int]:
+    return dict(model.objects.filter(la_code=code).values_list("reference", "id"))
+
+
+def _pointer(ids: dict[str, int], reference: str | None, table: str, column: str,
+             target: str) -> int | None:
+    """The store's id for ``reference``; a reference to a record the dataset does not hold
+    loads nothing (it would come back out as nothing, and the round trip would lose it)."""
+    if reference is None:
+        return None
+    if reference not in ids:
+        raise UserError(f"{table}: {column} {reference} is not in {target} for the same "
+                        "authority, so it cannot be linked: give the row that record or no "
+                        f"{column}")
+    return ids[reference]
+
+
+def _load_journey(code: str, frames: dict[str, pl.DataFrame], person_ids: dict[str, int]
+                  ) -> dict[str, int]:
+    referral_ids = _ids(Referral, code)
+
+    def referral(r: dict, table: str) -> int:
+        return _pointer(referral_ids, r["referral_id"], table, "referral_id", "referrals")
+
+    rows: dict[str, int] = {}
+    rows["assessments"] = _insert(Assessment, [
+        dict(la_code=code, reference=r["assessment_id"],
+             referral_id=referral(r, "assessments"), person_id=person_ids[r["child_id"]],
+             start_date=r["start_date"], authorised_date=r["authorised_date"],
+             # Made elsewhere: completed, as far as we know, when it was authorised.
+             completed_date=r["authorised_date"], factors=r["factors"],
+             outcome=r["outcome"] or "", worker_reference=r["worker_id"] or "")
+        for r in frames["assessments"].iter_rows(named=True)])
+    rows["strategy_discussions"] = _insert(StrategyDiscussion, [
+        dict(la_code=code, reference=r["strategy_discussion_id"],
+             referral_id=referral(r, "strategy_discussions"),
+             person_id=person_ids[r["child_id"]], discussion_date=r["discussion_date"],
+             section_47=r["section_47"])
+        for r in frames["strategy_discussions"].iter_rows(named=True)])
+    discussion_ids = _ids(StrategyDiscussion, code)
+    rows["section_47_enquiries"] = _insert(Section47Enquiry, [
+        dict(la_code=code, reference=r["s47_id"], referral_id=referral(r, "section_47_enquiries"),
+             strategy_discussion_id=_pointer(
+                 discussion_ids, r["strategy_discussion_id"], "section_47_enquiries",
+                 "strategy_discussion_id", "strategy_discussions"),
+             person_id=person_ids[r["child_id"]], start_date=r["start_date"],
+             end_date=r["end_date"], icpc_required=r["icpc_required"],
+             outcome="icpc" if r["icpc_required"] else "", icpc_date=r["icpc_date"])
+        for r in frames["section_47_enquiries"].iter_rows(named=True)])
+    rows["cp_plans"] = _insert(ChildProtectionPlan, [
+        dict(la_code=code, reference=r["cp_plan_id"], referral_id=referral(r, "cp_plans"),
+             person_id=person_ids[r["child_id"]], start_date=r["start_date"],
+             end_date=r["end_date"], initial_category=r["initial_category"],
+             latest_category=r["latest_category"], previous_plans=r["previous_plans"])
+        for r in frames["cp_plans"].iter_rows(named=True)])
+    s47_ids, plan_ids = _ids(Section47Enquiry, code), _ids(ChildProtectionPlan, code)
+    rows["cp_conferences"] = _insert(ChildProtectionConference, [
+        dict(la_code=code, reference=r["conference_id"], person_id=person_ids[r["child_id"]],
+             conference_type=r["conference_type"], conference_date=r["conference_date"],
+             section_47_enquiry_id=_pointer(s47_ids, r["s47_id"], "cp_conferences", "s47_id",
+                                            "section_47_enquiries"),
+             cp_plan_id=_pointer(plan_ids, r["cp_plan_id"], "cp_conferences", "cp_plan_id",
+                                 "cp_plans"))
+        for r in frames["cp_conferences"].iter_rows(named=True)])
+    rows["cin_plans"] = _insert(ChildInNeedPlan, [
+        dict(la_code=code, reference=r["cin_plan_id"], referral_id=referral(r, "cin_plans"),
+             person_id=person_ids[r["child_id"]], start_date=r["start_date"],
+             end_date=r["end_date"])
+        for r in frames["cin_plans"].iter_rows(named=True)])
+    rows["visits"] = _insert(Visit, [
+        dict(la_code=code, reference=r["visit_id"], person_id=person_ids[r["child_id"]],
+             visit_date=r["visit_date"], visit_type=r["visit_type"], seen=r["seen"],
+             seen_alone=r["seen_alone"], worker_reference=r["worker_id"] or "")
+        for r in frames["visits"].iter_rows(named=True)])
+    return rows
 
 
 _due_cache: dict[dt.date, dt.date] = {}
