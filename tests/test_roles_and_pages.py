@@ -118,6 +118,60 @@ def _action_path(world, rest: str = "") -> str:
     return _plan_path(world, f"actions/{_improvement(world)['action'].pk}/{rest}")
 
 
+def _casework(world) -> dict:
+    """The child's referral with an assessment, a section 47 enquiry, a CP plan, a CIN plan
+    and a chronology entry: made when a casework page first asks."""
+    if "cp_plan" not in world:
+        from datetime import date
+
+        from childrenmatter.casework.models import (
+            Assessment,
+            ChildInNeedPlan,
+            ChildProtectionPlan,
+            ChronologyEntry,
+            Referral,
+            Section47Enquiry,
+            StrategyDiscussion,
+        )
+
+        child = world["child"]
+        referral = Referral.objects.create(la_code="806", reference="R-1", person=child,
+                                           referral_date=date(2026, 1, 5),
+                                           referral_source="2A")
+        made = dict(referral_record=referral, child_referral=referral.pk)
+        made["assessment"] = Assessment.objects.create(
+            la_code="806", reference="A-1", referral=referral, person=child,
+            start_date=date(2026, 1, 6))
+        discussion = StrategyDiscussion.objects.create(
+            la_code="806", reference="D-1", referral=referral, person=child,
+            discussion_date=date(2026, 1, 12), section_47=True)
+        made["enquiry"] = Section47Enquiry.objects.create(
+            la_code="806", reference="S-1", referral=referral, strategy_discussion=discussion,
+            person=child, start_date=date(2026, 1, 12))
+        made["cp_plan"] = ChildProtectionPlan.objects.create(
+            la_code="806", reference="P-1", referral=referral, person=child,
+            start_date=date(2026, 1, 30), initial_category="NEG", latest_category="NEG")
+        made["cin_plan"] = ChildInNeedPlan.objects.create(
+            la_code="806", reference="N-1", referral=referral, person=child,
+            start_date=date(2026, 1, 30))
+        made["entry"] = ChronologyEntry.objects.create(
+            la_code="806", person=child, kind="note", event_date=date(2026, 1, 7),
+            summary="Grandmother moved in")
+        world.update(made)
+    return world
+
+
+def _casework_path(world, rest: str) -> str:
+    _casework(world)
+    return "/casework/" + rest.format(**{k: getattr(v, "pk", v) for k, v in world.items()
+                                         if k in ("child", "child_referral", "assessment",
+                                                  "enquiry", "cp_plan", "cin_plan", "entry")})
+
+
+_CASE_NOTES = holders(P.VIEW_CASE_NOTES)
+_CASEWORK = holders(P.RECORD_CASEWORK)
+
+
 _VIEW_PLANS = holders(P.VIEW_IMPROVEMENT)
 _EDIT_PLANS = holders(P.EDIT_IMPROVEMENT_PLAN)
 
@@ -256,6 +310,40 @@ PAGES: dict[str, Page] = {
     "improvement:questions-pdf": Page(lambda w: "/improvement/questions.pdf", get=_VIEW_PLANS),
     "improvement:questions-xlsx": Page(lambda w: "/improvement/questions.xlsx",
                                        get=_VIEW_PLANS),
+    # Casework after the front door: the child's page for those who read case notes; the
+    # journey's forms for social workers and managers; authorising an assessment, managers.
+    "casework:child": Page(lambda w: _casework_path(w, "children/{child}/"), get=_CASE_NOTES),
+    "casework:visit": Page(lambda w: _casework_path(w, "children/{child}/visit/"),
+                           get=_CASEWORK, post=_CASEWORK),
+    "casework:add-entry": Page(lambda w: _casework_path(w, "children/{child}/chronology/"),
+                               get=_CASEWORK, post=_CASEWORK),
+    "casework:significant": Page(lambda w: _casework_path(w, "chronology/{entry}/significant/"),
+                                 get=None, post=_CASEWORK),
+    "casework:start-assessment": Page(
+        lambda w: _casework_path(w, "referrals/{child_referral}/assessment/"),
+        get=_CASEWORK, post=_CASEWORK),
+    "casework:strategy-discussion": Page(
+        lambda w: _casework_path(w, "referrals/{child_referral}/strategy-discussion/"),
+        get=_CASEWORK, post=_CASEWORK),
+    "casework:start-cin-plan": Page(
+        lambda w: _casework_path(w, "referrals/{child_referral}/cin-plan/"),
+        get=_CASEWORK, post=_CASEWORK),
+    "casework:complete-assessment": Page(
+        lambda w: _casework_path(w, "assessments/{assessment}/complete/"),
+        get=_CASEWORK, post=_CASEWORK),
+    "casework:authorise-assessment": Page(
+        lambda w: _casework_path(w, "assessments/{assessment}/authorise/"),
+        get=holders(P.AUTHORISE_ASSESSMENT), post=holders(P.AUTHORISE_ASSESSMENT)),
+    "casework:s47-outcome": Page(lambda w: _casework_path(w, "enquiries/{enquiry}/outcome/"),
+                                 get=_CASEWORK, post=_CASEWORK),
+    "casework:icpc": Page(lambda w: _casework_path(w, "enquiries/{enquiry}/conference/"),
+                          get=_CASEWORK, post=_CASEWORK),
+    "casework:review": Page(lambda w: _casework_path(w, "cp-plans/{cp_plan}/review/"),
+                            get=_CASEWORK, post=_CASEWORK),
+    "casework:end-cp-plan": Page(lambda w: _casework_path(w, "cp-plans/{cp_plan}/end/"),
+                                 get=_CASEWORK, post=_CASEWORK),
+    "casework:end-cin-plan": Page(lambda w: _casework_path(w, "cin-plans/{cin_plan}/end/"),
+                                  get=_CASEWORK, post=_CASEWORK),
 }
 
 API: dict[str, Endpoint] = {
