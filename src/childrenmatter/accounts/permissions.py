@@ -76,13 +76,24 @@ def role_can(role: str, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())
 
 
+def _memberships(user) -> list:
+    """The user's memberships, read once per user object. A request has its own user object,
+    so a page asking "may they?" ten times reads them once, and a change to someone's
+    memberships applies from their next request (as Django caches a user's permissions)."""
+    cached = getattr(user, "_childrenmatter_memberships", None)
+    if cached is None:
+        cached = list(StaffMembership.objects.for_user(user))
+        user._childrenmatter_memberships = cached
+    return cached
+
+
 def authorities_where(user, permission: Permission) -> list[str]:
     """The LA codes in which ``user`` has ``permission``, in order."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     return [
         membership.la_code
-        for membership in StaffMembership.objects.for_user(user)
+        for membership in _memberships(user)
         if role_can(membership.role, permission)
     ]
 
@@ -91,7 +102,7 @@ def permissions_anywhere(user) -> frozenset[Permission]:
     """Every permission ``user`` holds in at least one authority (one query)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    roles = StaffMembership.objects.for_user(user).values_list("role", flat=True)
+    roles = [membership.role for membership in _memberships(user)]
     return frozenset().union(*(ROLE_PERMISSIONS.get(Role(role), frozenset()) for role in roles))
 
 

@@ -163,68 +163,91 @@ def _a_year_before(moment: dt.datetime) -> dt.datetime:
         return local.replace(year=local.year - 1, day=28)
 
 
-def _household(user, person: Person, contact: Contact) -> list[tuple[Person, str]]:
-    """Other people in the child's household: at the same current address, or related."""
-    found: dict[int, str] = {}
+def _households(user, people: list[Person], contact: Contact) -> dict[int, list[tuple[Person, str]]]:
+    """Other people in each child's household: at the same current address, or related.
+    A handful of reads for the whole sibling group, whatever its size."""
+    ids = {person.pk for person in people}
+    found: dict[int, dict[int, str]] = {pk: {} for pk in ids}
     for relation in Relationship.objects.filter(
-        Q(person=person) | Q(other=person), end_date__isnull=True
+        Q(person_id__in=ids) | Q(other_id__in=ids), end_date__isnull=True
     ).select_related("person", "other"):
-        other = relation.other if relation.person_id == person.pk else relation.person
-        if relation.person_id == person.pk:
-            how = f"{person.given_name} is their {relation.get_kind_display().lower()}"
-        else:
-            how = relation.get_kind_display()
-        found.setdefault(other.pk, how)
-    current = Address.objects.filter(person=person, end_date__isnull=True).first()
-    if current is not None:
+        if relation.person_id in ids:
+            found[relation.person_id].setdefault(
+                relation.other_id,
+                f"{relation.person.given_name} is their {relation.get_kind_display().lower()}",
+            )
+        if relation.other_id in ids:
+            found[relation.other_id].setdefault(relation.person_id, relation.get_kind_display())
+    current = {address.person_id: address
+               for address in Address.objects.filter(person_id__in=ids, end_date__isnull=True)}
+    if current:
         # Postcodes are stored formatted, so an exact match uses the index; the first line
         # is compared without regard to case among the few addresses in that postcode.
-        same_postcode = Address.objects.filter(
-            end_date__isnull=True, postcode=current.postcode
-        ).exclude(person=person)
-        for address in same_postcode:
-            if address.line_1.casefold() == current.line_1.casefold():
-                found.setdefault(address.person_id, "Lives at the same address")
-    people = Person.objects.filter(
-        pk__in=found, la_code=person.la_code, merged_into__isnull=True
+        for address in Address.objects.filter(
+            end_date__isnull=True, postcode__in={a.postcode for a in current.values()}
+        ):
+            for child_id, home in current.items():
+                if (address.person_id != child_id and address.postcode == home.postcode
+                        and address.line_1.casefold() == home.line_1.casefold()):
+                    found[child_id].setdefault(address.person_id, "Lives at the same address")
+    la_codes = {person.la_code for person in people}
+    members = Person.objects.filter(
+        pk__in={pk for members in found.values() for pk in members},
+        la_code__in=la_codes, merged_into__isnull=True,
     ).order_by("-is_child", "date_of_birth", "pk")
-    shown = visible_people(user, people, what=f"household on screening of {contact.reference}")
-    return [(other, found[other.pk]) for other in shown]
+    shown = visible_people(user, members, what=f"household on screening of {contact.reference}")
+    by_la = {person.pk: person.la_code for person in people}
+    return {
+        child_id: [(other, found[child_id][other.pk]) for other in shown
+                   if other.pk in found[child_id] and other.pk != child_id
+                   and other.la_code == by_la[child_id]]
+        for child_id in ids
+    }
 
 
-def screening_history(contact: Contact, *, user) -> list[ChildHistory]:
+def screening_history(contact: Contact, *, user, leave_out: set[int] = frozenset()
+                      ) -> list[ChildHistory]:
     """For each child on the contact: previous contacts (repeats within 12 months flagged),
-    referrals, open involvements, and the other people in the household.
+    referrals, open involvements, and the other people in the household. Children whose
+    link is in ``leave_out`` (restricted records the user may not see) get no history.
 
     The children's own records must already have been read through ``people.access``.
+    The page reads the same few tables however many children the contact is about.
     """
     since = _a_year_before(contact.received_at)
-    histories = []
-    for link in contact.child_links.select_related("person").order_by("pk"):
-        person = link.person
-        history = ChildHistory(link=link, person=person)
-        histories.append(history)
-        if person is None:
-            continue
-        earlier = (
-            Contact.objects.filter(child_links__person=person, received_at__lt=contact.received_at)
-            .exclude(pk=contact.pk).order_by("-received_at").distinct()
-        )
-        history.previous_contacts = [
-            PreviousContact(other, other.received_at >= since) for other in earlier
-        ]
-        history.referrals = list(Referral.objects.filter(person=person).order_by("-referral_date"))
-        for referral in history.referrals:
-            if referral.closure_date is None:
-                history.open_involvements.append(
-                    f"Child in need: referral {referral.reference} open since "
-                    f"{referral.referral_date:%-d %B %Y}"
-                )
-        for episode in EarlyHelpEpisode.objects.filter(person=person, end_date__isnull=True):
+    links = list(contact.child_links.select_related("person").order_by("pk"))
+    histories = [ChildHistory(link=link, person=link.person) for link in links]
+    shown = {h.person.pk: h for h in histories
+             if h.person is not None and h.link.pk not in leave_out}
+    if not shown:
+        return histories
+    earlier = (
+        ContactChild.objects.filter(person_id__in=shown, contact__received_at__lt=contact.received_at)
+        .exclude(contact=contact).select_related("contact").order_by("-contact__received_at")
+    )
+    seen: set[tuple[int, int]] = set()
+    for link in earlier:
+        if (link.person_id, link.contact_id) not in seen:
+            seen.add((link.person_id, link.contact_id))
+            shown[link.person_id].previous_contacts.append(
+                PreviousContact(link.contact, link.contact.received_at >= since))
+    for referral in Referral.objects.filter(person_id__in=shown).order_by("-referral_date", "pk"):
+        history = shown[referral.person_id]
+        history.referrals.append(referral)
+        if referral.closure_date is None:
             history.open_involvements.append(
-                f"Early help since {episode.start_date:%-d %B %Y}"
+                f"Child in need: referral {referral.reference} open since "
+                f"{referral.referral_date:%-d %B %Y}"
             )
-        history.household = _household(user, person, contact)
+    for episode in EarlyHelpEpisode.objects.filter(
+        person_id__in=shown, end_date__isnull=True
+    ).order_by("start_date", "pk"):
+        shown[episode.person_id].open_involvements.append(
+            f"Early help since {episode.start_date:%-d %B %Y}"
+        )
+    households = _households(user, [h.person for h in shown.values()], contact)
+    for person_id, history in shown.items():
+        history.household = households[person_id]
     return histories
 
 

@@ -21,7 +21,12 @@ from childrenmatter.clocks.state import ClockState
 from childrenmatter.dataset import codes
 from childrenmatter.frontdoor import actions, forms, queries
 from childrenmatter.frontdoor.models import Contact, ContactChild, ContactStatus, PartnerCheck
-from childrenmatter.people.access import RestrictedRecord, access_person, visible_people
+from childrenmatter.people.access import (
+    RestrictedRecord,
+    access_people,
+    access_person,
+    visible_people,
+)
 from childrenmatter.people.models import Person
 from childrenmatter.people.search import find_people
 from childrenmatter.versions import StaleVersion
@@ -243,14 +248,12 @@ class ChildOnPage:
 @require_http_methods(["GET"])
 def contact_page(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = _get_contact_for_user(request, contact_id)
-    what = f"screening of contact {contact.reference}"
-    restricted: set[int] = set()
-    for link in contact.child_links.filter(person__isnull=False):
-        try:
-            access_person(request.user, link.person_id, what=what)
-        except RestrictedRecord:
-            restricted.add(link.pk)
-    histories = {h.link.pk: h for h in queries.screening_history(contact, user=request.user)}
+    links = list(contact.child_links.filter(person__isnull=False))
+    _, restricted_people = access_people(request.user, [link.person_id for link in links],
+                                         what=f"screening of contact {contact.reference}")
+    restricted = {link.pk for link in links if link.person_id in restricted_people}
+    histories = {h.link.pk: h for h in
+                 queries.screening_history(contact, user=request.user, leave_out=restricted)}
     children = [
         ChildOnPage(link=h.link, person=h.person, restricted=h.link.pk in restricted,
                     history=None if h.link.pk in restricted else h)

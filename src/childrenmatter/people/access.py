@@ -27,11 +27,11 @@ def may_see_restricted(user, person: Person) -> bool:
     return RestrictionGrant.objects.filter(person=person, user_id=user.pk).exists()
 
 
-def log_access(
+def _entry(
     user, person: Person, *, what: str, allowed: bool = True, reason: str = "",
     partner_organisation=None,
-) -> None:
-    AccessLog.objects.create(
+) -> AccessLog:
+    return AccessLog(
         user=user if getattr(user, "is_authenticated", False) else None,
         partner_organisation=partner_organisation,
         la_code=person.la_code,
@@ -40,6 +40,14 @@ def log_access(
         allowed=allowed,
         reason=reason,
     )
+
+
+def log_access(
+    user, person: Person, *, what: str, allowed: bool = True, reason: str = "",
+    partner_organisation=None,
+) -> None:
+    _entry(user, person, what=what, allowed=allowed, reason=reason,
+           partner_organisation=partner_organisation).save()
 
 
 def access_person(
@@ -59,15 +67,49 @@ def access_person(
     return person
 
 
+def access_people(
+    user, person_ids: Iterable[int], *, what: str, permission: Permission = Permission.VIEW_PERSON
+) -> tuple[dict[int, Person], set[int]]:
+    """``access_person`` for several people at once, as a page showing a sibling group
+    needs: one read and one write to the log however many there are. Returns the people the
+    user may read by id, and the ids of restricted records the user is not named on (left
+    out of the first). Any person missing, or in an authority where the user may not
+    ``permission``, makes the whole read "not found", as it does one by one."""
+    wanted = set(person_ids)
+    people = {person.pk: person for person in Person.objects.filter(pk__in=wanted)}
+    if len(people) != len(wanted):
+        raise Http404("No such person")
+    entries, shown, restricted = [], {}, set()
+    refused = [p for p in people.values() if not can(user, permission, p.la_code)]
+    if refused:
+        AccessLog.objects.bulk_create(
+            _entry(user, p, what=what, allowed=False, reason=f"no {permission} here")
+            for p in refused
+        )
+        raise Http404("No such person")
+    for person_id, person in sorted(people.items()):
+        if person.restricted and not may_see_restricted(user, person):
+            entries.append(_entry(user, person, what=what, allowed=False,
+                                  reason="restricted record"))
+            restricted.add(person_id)
+        else:
+            entries.append(_entry(user, person, what=what))
+            shown[person_id] = person
+    AccessLog.objects.bulk_create(entries)
+    return shown, restricted
+
+
 def visible_people(user, people: Iterable[Person], *, what: str) -> list[Person]:
     """Of ``people`` (already limited to the user's authorities), those the user may read,
-    each read logged; restricted records the user is not named on are left out and the
-    attempt logged."""
-    shown = []
+    every read logged in one write; restricted records the user is not named on are left
+    out and the attempt logged."""
+    entries, shown = [], []
     for person in people:
         if person.restricted and not may_see_restricted(user, person):
-            log_access(user, person, what=what, allowed=False, reason="restricted record")
+            entries.append(_entry(user, person, what=what, allowed=False,
+                                  reason="restricted record"))
             continue
-        log_access(user, person, what=what)
+        entries.append(_entry(user, person, what=what))
         shown.append(person)
+    AccessLog.objects.bulk_create(entries)
     return shown
