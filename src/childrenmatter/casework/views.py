@@ -102,12 +102,11 @@ def _form_page(
                 form.add_error(None, str(error))
             else:
                 return redirect("casework:child", person_id=person.pk)
-    status = 400 if form.errors else 200
     return _render(request, "casework/form.html", {
         "form": form, "person": person, "title": title, "caption": caption, "button": button,
         "facts": [{"key": {"text": k}, "value": {"text": v}} for k, v in facts],
         "notes": notes,
-    }, status=status)
+    })
 
 
 # --- The child's page ----------------------------------------------------------------------
