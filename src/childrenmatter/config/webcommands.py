@@ -81,6 +81,7 @@ def run_serve(args: argparse.Namespace) -> int:
             # No runtime control socket: nothing here uses it, and its default path in the
             # home folder would be shared by every server on the machine.
             self.cfg.set("control_socket_disable", True)
+            self.cfg.set("post_worker_init", _warm_worker)
 
         def load(self):
             return application
@@ -88,6 +89,25 @@ def run_serve(args: argparse.Namespace) -> int:
     print(f"Children Matter: serving on http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
     Server().run()
     return 0
+
+
+def _warm_worker(worker) -> None:
+    """Before a worker takes its first request: import every page's code and compile every
+    template. Otherwise the first page each worker serves pays for it (1.5 s or more under
+    load, seen as the slow tail of the screening benchmark). Done in each worker, after the
+    fork, not once in the master: forking a process after Polars has started its threads
+    can deadlock the child."""
+    from django.template import engines
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports every app's urls and views)
+    for engine in engines.all():
+        environment = getattr(engine, "env", None)
+        if environment is None:
+            continue
+        for name in environment.list_templates(filter_func=lambda n: n.endswith(".html")):
+            environment.get_template(name)
+    worker.log.info("worker %s ready: pages imported, templates compiled", worker.pid)
 
 
 def run_demo_user(args: argparse.Namespace) -> int:
