@@ -30,6 +30,7 @@ def make_referral(child: Person | None = None, *, on: dt.date = dt.date(2026, 1,
     child = child or make_child(la_code)
     return Referral.objects.create(
         la_code=child.la_code, reference=f"R{next(_numbers):06d}", person=child,
-        referral_date=on, referral_source="2A", assessment_due=due_date("assessment", on),
+        referral_date=on, referral_source="2A", primary_need="N1",
+        assessment_due=due_date("assessment", on),
         closure_date=closed, closure_reason="RC7" if closed else "",
     )

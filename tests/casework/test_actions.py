@@ -317,16 +317,49 @@ def test_saving_over_someone_elses_change_is_refused(worker):
                                           end_date=D(2026, 4, 21), end_reason="Moved away")
 
 
-def test_a_conference_outside_the_referral_is_refused(worker):
+def test_nothing_is_recorded_on_a_closed_referral_even_dated_before_it_closed(worker):
     referral = make_referral(on=REFERRED, closed=D(2026, 1, 25))
-    enquiry = to_enquiry(worker, referral)
-    actions.record_section_47_outcome(actor=worker, enquiry=enquiry, expected_version=1,
-                                      end_date=D(2026, 1, 20), outcome="icpc")
 
-    with pytest.raises(ValidationError, match="on or before the day the referral closed"):
-        actions.record_initial_conference(actor=worker, enquiry=enquiry,
-                                          conference_date=D(2026, 1, 30), plan_decided=True,
-                                          category="NEG")
+    with pytest.raises(ValidationError, match="The referral closed on 25 January 2026"):
+        actions.record_strategy_discussion(
+            actor=worker, referral=referral, discussion_date=DISCUSSED, police=True,
+            health=True, social_care=True, section_47=True)
+
+
+def test_a_referral_closes_only_when_nothing_is_left_open(worker, manager):
+    referral = make_referral(on=REFERRED)
+    assessment = actions.start_assessment(actor=worker, referral=referral,
+                                          start_date=D(2026, 1, 6))
+
+    with pytest.raises(ValidationError, match="an assessment not authorised"):
+        actions.close_referral(actor=worker, referral=referral, expected_version=1,
+                               closure_date=D(2026, 2, 10), closure_reason="RC8")
+
+    complete(worker, assessment)
+    assessment.refresh_from_db()
+    actions.authorise_assessment(actor=manager, assessment=assessment,
+                                 expected_version=assessment.version,
+                                 authorised_date=D(2026, 2, 3))
+    with pytest.raises(ValidationError, match="Something happened on this referral on 3 Feb"):
+        actions.close_referral(actor=worker, referral=referral, expected_version=1,
+                               closure_date=D(2026, 2, 2), closure_reason="RC8")
+    actions.close_referral(actor=worker, referral=referral, expected_version=1,
+                           closure_date=D(2026, 2, 3), closure_reason="RC8")
+    referral.refresh_from_db()
+    assert (referral.closure_date, referral.closure_reason) == (D(2026, 2, 3), "RC8")
+    assert referral.history.first().history_user == worker
+
+
+def test_no_further_action_after_assessment_is_not_a_reason_after_a_plan(worker):
+    referral = make_referral()
+    plan = to_plan(worker, referral)
+    actions.end_child_protection_plan(actor=worker, plan=plan, expected_version=1,
+                                      end_date=D(2026, 3, 1), end_reason="Safe now")
+
+    with pytest.raises(ValidationError) as refused:
+        actions.close_referral(actor=worker, referral=referral, expected_version=1,
+                               closure_date=D(2026, 3, 2), closure_reason="RC8")
+    assert fields(refused.value) == {"closure_reason"}
 
 
 # --- Child in need plans and visits --------------------------------------------------------

@@ -89,9 +89,11 @@ def _check_inside_referral(errors: _Errors, field: str, day: dt.date, referral: 
     if day < referral.referral_date:
         errors.add(field, f"The date {what} must be on or after the referral "
                           f"({_long(referral.referral_date)})")
-    if referral.closure_date is not None and day > referral.closure_date:
-        errors.add(field, f"The date {what} must be on or before the day the referral closed "
-                          f"({_long(referral.closure_date)})")
+    if referral.closure_date is not None:
+        # Nothing is added to a closed episode, even dated before it closed: the census
+        # refuses a closed episode with anything still open.
+        errors.add(field, f"The referral closed on {_long(referral.closure_date)}: nothing more "
+                          "is recorded on it (a new concern is a new referral)")
 
 
 def _chronicle(*, actor, person: Person, kind: str, day: dt.date, summary: str,
@@ -675,6 +677,82 @@ def visit_due(person: Person, visit_type: str) -> dt.date | None:
                                  visit_date__gte=plan.start_date)
             .order_by("-visit_date").values_list("visit_date", flat=True).first())
     return rules.due_date(f"{visit_type}_visit", last or plan.start_date)
+
+
+# --- Closing the referral (the CIN episode) -----------------------------------------------
+
+# After an assessment with no further action or a step down: nothing else may have happened.
+CLOSED_AFTER_ASSESSMENT = ("RC8", "RC9")
+
+
+def close_referral(*, actor, referral: Referral, expected_version: int | None,
+                   closure_date: dt.date, closure_reason: str) -> Referral:
+    """Close the referral (the CIN episode) with the DfE reason. Nothing may be left open
+    (an assessment not authorised, an enquiry not concluded, a plan), and nothing may
+    have happened after the day it closes: the CIN census refuses both."""
+    _require(actor, Permission.RECORD_CASEWORK, referral.la_code)
+    errors = _Errors()
+    if _check_day(errors, "closure_date", closure_date, "the referral closed") and (
+            closure_date < referral.referral_date):
+        errors.add("closure_date", "The date the referral closed must be on or after it was "
+                   f"made ({_long(referral.referral_date)})")
+    if closure_reason not in codes.CLOSURE_REASON.all_codes:
+        errors.add("closure_reason", "Choose the reason the case closed (the DfE's RC1 to RC9)")
+    errors.raise_any()
+    with transaction.atomic():
+        referral = lock_at_version(referral, expected_version)
+        if referral.closure_date is not None:
+            raise ValidationError({"closure_date": ["The referral is already closed"]})
+        still_open = [
+            what for what, open_ in (
+                ("an assessment not authorised",
+                 referral.assessments.filter(authorised_date__isnull=True)),
+                ("a section 47 enquiry not concluded",
+                 referral.section_47_enquiries.filter(end_date__isnull=True)),
+                ("an initial conference still to be held", referral.section_47_enquiries
+                 .filter(icpc_required=True, icpc_date__isnull=True)),
+                ("a child protection plan", referral.cp_plans.filter(end_date__isnull=True)),
+                ("a child in need plan", referral.cin_plans.filter(end_date__isnull=True)),
+            ) if open_.exists()
+        ]
+        if still_open:
+            raise ValidationError({"closure_date": [
+                f"The referral still has {', '.join(still_open)}: finish or end it first"]})
+        latest = max(_activity_dates(referral), default=None)
+        if latest is not None and closure_date < latest:
+            raise ValidationError({"closure_date": [
+                f"Something happened on this referral on {_long(latest)}: it cannot close "
+                "before then"]})
+        if closure_reason in CLOSED_AFTER_ASSESSMENT and (
+                referral.cin_plans.exists() or referral.section_47_enquiries.exists()
+                or referral.cp_plans.exists()):
+            raise ValidationError({"closure_reason": [
+                f"{closure_reason} is for a case closed after its assessment, and this one "
+                "went on to a plan or an enquiry: choose another reason"]})
+        referral.closure_date = closure_date
+        referral.closure_reason = closure_reason
+        save_new_version(referral, actor=actor, reason=f"closed: {closure_reason}")
+        _chronicle(actor=actor, person=referral.person, kind=ChronologyKind.REFERRAL,
+                   day=closure_date, significant=True,
+                   summary=f"Referral {referral.reference} closed: "
+                   f"{codes.label('closure_reason', closure_reason).lower()}")
+    return referral
+
+
+def _activity_dates(referral: Referral) -> list[dt.date]:
+    dates = []
+    for queryset, columns in (
+        (referral.assessments, ("start_date", "completed_date", "authorised_date")),
+        (referral.strategy_discussions, ("discussion_date",)),
+        (referral.section_47_enquiries, ("start_date", "end_date", "icpc_date")),
+        (referral.cp_plans, ("start_date", "end_date")),
+        (referral.cin_plans, ("start_date", "end_date")),
+        (ChildProtectionConference.objects.filter(cp_plan__referral=referral),
+         ("conference_date",)),
+    ):
+        for row in queryset.values_list(*columns):
+            dates += [day for day in row if day is not None]
+    return dates
 
 
 # --- The chronology ------------------------------------------------------------------------
