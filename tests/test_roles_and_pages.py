@@ -328,6 +328,9 @@ PAGES: dict[str, Page] = {
     "casework:start-cin-plan": Page(
         lambda w: _casework_path(w, "referrals/{child_referral}/cin-plan/"),
         get=_CASEWORK, post=_CASEWORK),
+    "casework:close-referral": Page(
+        lambda w: _casework_path(w, "referrals/{child_referral}/close/"),
+        get=_CASEWORK, post=_CASEWORK),
     "casework:complete-assessment": Page(
         lambda w: _casework_path(w, "assessments/{assessment}/complete/"),
         get=_CASEWORK, post=_CASEWORK),

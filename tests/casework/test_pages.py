@@ -126,3 +126,29 @@ def test_a_cin_plan_form_puts_a_goals_errors_on_that_goal(client, worker):
     assert response.status_code == 200
     assert "Goal 1: enter who is responsible" in response.content.decode()
     assert not Assessment.objects.exists()
+
+
+def test_records_loaded_from_another_system_are_in_the_chronology(client, worker):
+    from childrenmatter.casework.models import ChildProtectionPlan
+
+    referral = make_referral(on=D(2025, 6, 2))
+    ChildProtectionPlan.objects.create(
+        la_code="806", reference="P9", referral=referral, person=referral.person,
+        start_date=D(2025, 7, 1), end_date=D(2025, 12, 1), initial_category="EMO",
+        latest_category="EMO")
+
+    page = client.get(f"/casework/children/{referral.person.pk}/?kind=cp_plan").content.decode()
+
+    assert "Child protection plan started: emotional abuse" in page
+    assert "Child protection plan ended" in page
+
+
+def test_a_referral_is_closed_on_its_form(client, worker):
+    referral = make_referral(on=D(2026, 1, 5))
+
+    response = client.post(f"/casework/referrals/{referral.pk}/close/", {
+        "version": 1, **date_fields("closure_date", D(2026, 1, 9)), "closure_reason": "RC7"})
+
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.closure_reason == "RC7"

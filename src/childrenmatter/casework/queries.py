@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from childrenmatter.casework import actions
 from childrenmatter.casework.models import (
+    Assessment,
     ChildInNeedPlan,
+    ChildProtectionConference,
     ChildProtectionPlan,
     ChronologyEntry,
     ChronologyKind,
@@ -21,6 +23,8 @@ from childrenmatter.casework.models import (
     Referral,
     Section47Enquiry,
     Section47Outcome,
+    StrategyDiscussion,
+    Visit,
 )
 from childrenmatter.clocks.state import ClockState, clock_state
 from childrenmatter.dataset import codes
@@ -77,6 +81,46 @@ def _front_door_events(person: Person) -> list[Event]:
     return events
 
 
+def _loaded_events(person: Person) -> list[Event]:
+    """Events of records loaded from another system's files (``store.load``): they were
+    not made by an action here, so no entry was written; read them from the records."""
+    K = ChronologyKind
+    events = []
+
+    def add(day, kind, summary, significant=False):
+        if day is not None:
+            events.append(Event(day, kind, summary, significant, "Loaded"))
+
+    loaded = {"person": person, "created_by__isnull": True}
+    for a in Assessment.objects.filter(**loaded):
+        add(a.start_date, K.ASSESSMENT, "Child and family assessment started")
+        add(a.authorised_date, K.ASSESSMENT, "Assessment authorised"
+            + (f": {_label('assessment_outcome', a.outcome).lower()}" if a.outcome else ""),
+            True)
+    for d in StrategyDiscussion.objects.filter(**loaded):
+        add(d.discussion_date, K.STRATEGY_DISCUSSION, "Strategy discussion: "
+            + ("a section 47 enquiry starts" if d.section_47 else "no section 47 enquiry"), True)
+    for e in Section47Enquiry.objects.filter(**loaded):
+        add(e.end_date, K.SECTION_47, "Section 47 enquiry concluded: " + (
+            "initial conference needed" if e.icpc_required else "no conference"), True)
+    for c in ChildProtectionConference.objects.filter(**loaded):
+        add(c.conference_date, K.CONFERENCE, ("Initial" if c.conference_type == "initial"
+                                              else "Review") + " child protection conference",
+            True)
+    for p in ChildProtectionPlan.objects.filter(**loaded):
+        add(p.start_date, K.CP_PLAN, "Child protection plan started: "
+            f"{_label('category_of_abuse', p.initial_category).lower()}", True)
+        add(p.end_date, K.CP_PLAN, "Child protection plan ended", True)
+    for p in ChildInNeedPlan.objects.filter(**loaded):
+        add(p.start_date, K.CIN_PLAN, "Child in need plan started", True)
+        add(p.end_date, K.CIN_PLAN, "Child in need plan ended", True)
+    for v in Visit.objects.filter(**loaded):
+        how = "seen alone" if v.seen_alone else "seen" if v.seen else "not seen"
+        add(v.visit_date, K.VISIT,
+            f"{_label('visit_type', v.visit_type)}: the child was {how}")
+    return events
+
+
 def chronology(person: Person, *, kind: str = "", significant_only: bool = False
                ) -> list[Event]:
     """The child's chronology, newest first, of one kind or all."""
@@ -85,7 +129,7 @@ def chronology(person: Person, *, kind: str = "", significant_only: bool = False
               e.recorded_by.get_username() if e.recorded_by else "", e)
         for e in ChronologyEntry.objects.filter(person=person).select_related("recorded_by")
     ]
-    events = stored + _front_door_events(person)
+    events = stored + _front_door_events(person) + _loaded_events(person)
     if kind:
         events = [e for e in events if e.kind == kind]
     if significant_only:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("referrals/<int:referral_id>/strategy-discussion/", views.strategy_discussion,
          name="strategy-discussion"),
     path("referrals/<int:referral_id>/cin-plan/", views.start_cin_plan, name="start-cin-plan"),
+    path("referrals/<int:referral_id>/close/", views.close_referral, name="close-referral"),
     path("assessments/<int:assessment_id>/complete/", views.complete_assessment,
          name="complete-assessment"),
     path("assessments/<int:assessment_id>/authorise/", views.authorise_assessment,

@@ -431,6 +431,26 @@ def end_cin_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = _record(Referral, referral_id)
+    person = _child(request, referral.person_id, "close a referral")
+    return _form_page(
+        request, person=person, title="Close the referral",
+        caption=f"Referral {referral.reference}", button="Close the referral",
+        initial={"version": referral.version},
+        notes=["A referral closes when nothing is left open on it: every assessment "
+               "authorised, every enquiry concluded, every plan ended."],
+        layout=[Field("date", "closure_date", "Date the case closed"),
+                Field("radios", "closure_reason", "Why the case closed",
+                      choices=_code_choices(codes.CLOSURE_REASON))],
+        act=lambda v, version: actions.close_referral(
+            actor=request.user, referral=referral, expected_version=version,
+            closure_date=v["closure_date"], closure_reason=v["closure_reason"]),
+    )
+
+
 # --- Visits and the chronology -------------------------------------------------------------
 
 
