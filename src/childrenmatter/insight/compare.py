@@ -46,6 +46,7 @@ import polars as pl
 
 from childrenmatter.errors import UserError
 from childrenmatter.insight.registry import (
+    EvaluationTables,
     Indicator,
     Tables,
     Unit,
@@ -141,6 +142,9 @@ def authority_rows(
     period, and for the Unit.DAYS indicators the count of records at each value
     (la_code, period, indicator, value, count)."""
     indicators = list(indicators)
+    # One memo for every call below, so work the indicators share (a period's contacts,
+    # its authorised assessments) is done once, not again for each median.
+    tables = tables if isinstance(tables, EvaluationTables) else EvaluationTables(tables)
     days = [i for i in indicators if i.unit in MEDIANS]
     others = [i for i in indicators if i.unit not in MEDIANS]
     frames = [_long(i, rows) for i, rows in compute_rows(others, tables, periods).items()]

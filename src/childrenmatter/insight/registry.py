@@ -302,16 +302,23 @@ def _expand(frame: pl.DataFrame, first: pl.Expr, stop: pl.Expr,
 
     Finding the indices by binary search and expanding only the matches keeps the work
     proportional to the rows returned, where a join on two inequalities would compare
-    every record with every window.
+    every record with every window. Rows in no window are dropped before anything is
+    made for them; when no row is in more than one window (months, for events) nothing
+    is expanded at all; and the windows' columns are looked up by index, not joined.
     """
-    indexed = windows.with_row_index("_window")
-    return (
-        frame.with_columns(pl.int_ranges(first, stop, dtype=pl.UInt32).alias("_window"))
-        .filter(pl.col("_window").list.len() > 0)
-        .explode("_window")
-        .join(indexed, on="_window")
-        .drop("_window")
-    )
+    bounds = frame.with_columns(first.alias("_first"), stop.alias("_stop")).filter(
+        pl.col("_stop") > pl.col("_first"))
+    widest = (bounds["_stop"] - bounds["_first"]).max() if bounds.height else 0
+    if widest is None or widest <= 1:
+        expanded = bounds.drop("_stop").rename({"_first": "_window"})
+    else:
+        expanded = bounds.with_columns(
+            pl.int_ranges("_first", "_stop", dtype=pl.UInt32).alias("_window")
+        ).drop("_first", "_stop").explode("_window")
+    return expanded.with_columns(
+        pl.lit(windows[name]).gather(pl.col("_window")).alias(name)
+        for name in windows.columns
+    ).drop("_window")
 
 
 def events_in(frame: pl.DataFrame, column: str, periods: pl.DataFrame) -> pl.DataFrame:
