@@ -191,3 +191,23 @@ def test_recording_a_contact_search_first_works_without_javascript(
         True, False,
     ]
     assert "Find and match Ben" in page.locator("main").inner_text()
+
+
+def test_with_javascript_the_queue_shows_a_new_contact_without_a_reload(
+    page, live_server, make_staff, sign_in, serious_problems, settings
+):
+    # Given a practitioner looking at the queue, which refreshes itself every second here
+    settings.FRONTDOOR_QUEUE_REFRESH_SECONDS = 1
+    practitioner = make_staff("front_door_practitioner", username="pat.practitioner")
+    _signed_in(sign_in, page, live_server, practitioner.persona)
+    page.goto(f"{live_server.url}/front-door/")
+    page.get_by_role("heading", name="Front door", level=1).wait_for()
+    assert "refreshes itself every 1 seconds" in page.locator("#queue-updated").inner_text()
+    page.evaluate("window.stillTheSamePage = true")
+    # when a colleague records a contact
+    contact = make_contact(practitioner, people=[make_person(given="Zara")])
+    # then it appears in the queue with its clock, without the page being loaded again
+    page.locator("#contacts").get_by_role("link", name=contact.reference).wait_for(timeout=15_000)
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert serious_problems(page) == []
+    _no_problems(page, serious_problems)

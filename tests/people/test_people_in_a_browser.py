@@ -94,3 +94,35 @@ def test_the_search_works_without_javascript(page_without_javascript, live_serve
     first = page.locator(".app-candidates > li").first
     assert "Jade Hughes" in first.inner_text()
     assert "First and last names swapped" in first.inner_text()
+
+
+def test_with_javascript_search_results_swap_in_place_and_errors_still_show(
+    page, live_server, make_staff, sign_in, serious_problems, small_dataset
+):
+    # Given a practitioner on the search page, and a child recorded as Amy Smith
+    worker = make_staff("front_door_practitioner")
+    person(worker, given_name="Amy", family_name="Smith", date_of_birth=date(2015, 3, 1))
+    sign_in(page, live_server, worker.persona)
+    page.goto(f"{live_server.url}/people/")
+    page.evaluate("window.stillTheSamePage = true")
+    # when they search for "Amy Smyth"
+    page.get_by_label("Given name").fill("Amy")
+    page.get_by_label("Family name").fill("Smyth")
+    page.get_by_role("button", name="Search").click()
+    # then Amy Smith appears in the results without the page being loaded again, what they
+    # typed is still in the form, and the address bar holds the search (back and share work)
+    page.locator("#search-results").get_by_text("Amy Smith").wait_for()
+    assert page.evaluate("window.stillTheSamePage") is True
+    assert page.get_by_label("Family name").input_value() == "Smyth"
+    assert "family_name=Smyth" in page.url
+    assert serious_problems(page) == []
+    # and a wrong NHS number still gets the error summary, naming the field, with the focus
+    page.get_by_label("NHS number").fill("123")
+    page.get_by_role("button", name="Search").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "NHS number" in summary.inner_text()
+    page.wait_for_function("document.activeElement.classList.contains('govuk-error-summary')")
+    assert page.title().startswith("Error:")
+    assert serious_problems(page) == []
+    assert page.console_problems == []  # htmx breaks no rule of the content security policy

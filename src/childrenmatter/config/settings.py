@@ -198,6 +198,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     ("govuk", FRONTEND_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    ("htmx", FRONTEND_DIR / "node_modules" / "htmx.org" / "dist"),
     FRONTEND_DIR / "build" / "static",
 ]
 WHITENOISE_USE_FINDERS = True

@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -111,10 +112,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     authorities = queries.queue_authorities(request.user)
     if not authorities:
         raise PermissionDenied("The front door queue is for front door staff")
-    return _page(request, "frontdoor/queue.html", {
+    now = timezone.now()
+    # htmx asks for the queue's sections alone every few seconds (see _queue.html); a
+    # browser without JavaScript gets the whole page, refreshed by reloading it.
+    template = "frontdoor/_queue.html" if request.htmx else "frontdoor/queue.html"
+    return _page(request, template, {
         "show_la": len(authorities) > 1,
-        "queue": queries.queue_for(request.user),
+        "queue": queries.queue_for(request.user, now=now),
         "may_create": bool(authorities_where(request.user, Permission.CREATE_CONTACT)),
+        "now": timezone.localtime(now),
+        "refresh_seconds": getattr(settings, "FRONTDOOR_QUEUE_REFRESH_SECONDS", 60),
     })
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from childrenmatter.accounts.permissions import Permission, authorities_where, can
 from childrenmatter.people import actions, presenters
@@ -66,10 +67,19 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.GET and form.is_valid() and not form.is_blank:
         found = find_people(la_codes=la_codes, **form.search_terms())
         candidates = _visible_candidates(request.user, found, what="search result")
-    return render(request, "people/search.html", {
+    context = {
         "form": form, "candidates": candidates,
         "may_create": bool(authorities_where(request.user, Permission.EDIT_PERSON)),
-    })
+    }
+    if not request.htmx:
+        return render(request, "people/search.html", context)
+    if form.errors:
+        # The form submitted with JavaScript on, and it is wrong: the whole page, errors and
+        # summary included, replaces the page's body, not just the results.
+        return reswap(retarget(render(request, "people/search.html", context), "body"),
+                      "innerHTML")
+    # The form submitted with JavaScript on: the results alone replace the old ones.
+    return render(request, "people/_search_results.html", context)
 
 
 @login_required
