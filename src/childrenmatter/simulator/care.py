@@ -86,7 +86,10 @@ class Period:
         if uasc:
             return [(s, "V2")], NONE
         if age >= 12 and rng.random() < 0.015:
-            return [(s, "J2")], NONE
+            # PACE transfers last hours to days (rule 364: at most 21 days in all); a
+            # child still looked after afterwards is accommodated under section 20.
+            pace = int(rng.integers(1, 15))
+            return ([(s, "J2"), (s + pace, "V2")] if e - s > pace else [(s, "J2")]), NONE
         if exit_ in (EXIT_ADOPTED, EXIT_SGO, EXIT_CAO):
             p_court = 1.0
         elif exit_ == EXIT_AGE18:
@@ -142,7 +145,10 @@ class Period:
             rate = (1.1 if t - s < 365 else 0.4) * (0.5 if kind in CONNECTED else 1.0)
             t = t + max(1, int(rng.exponential(365 / rate)))
         if placed != NONE and placed < limit:
-            out.append((placed, "A5" if rng.random() < 0.1 else "A6"))
+            # A5 is placed for adoption with the current foster carers: only from foster
+            # care (from placement with parents, say, it would keep PR0: rule 550).
+            fostered = bool(out) and out[-1][1] in FOSTER + CONNECTED
+            out.append((placed, "A5" if rng.random() < 0.1 and fostered else "A6"))
         # Semi-independent placements open on 1 April 2024 became supported accommodation.
         if s < K3_FROM < limit:
             current = [k for d, k in out if d < K3_FROM]
@@ -196,6 +202,7 @@ def build_care(w, tables: dict[str, pl.DataFrame]) -> None:
     adoption: dict[str, list] = {k: [] for k in (
         "child", "decision", "match", "placed", "adopted", "ceased", "reason")}
     ends_final = {}
+    transferred: set[int] = set()   # rows whose care ended by transfer to another LA (E3)
     for r in rows.tolist():
         c = int(j.child[r])
         s, e, exit_ = int(j.lac_start[r]), int(j.lac_end[r]), int(j.exit[r])
@@ -271,16 +278,19 @@ def build_care(w, tables: dict[str, pl.DataFrame]) -> None:
         for i, d in enumerate(changes):
             new_ls = legal_at.get(d)
             new_place = place_at.get(d)
+            # RNE says what changed (SSDA903 codes; rules 435, 436): a new placement is
+            # with new carers (P, or B with a new legal status too), except placing for
+            # adoption with the current foster carers (A3, A5: T, or U with a new legal
+            # status), which rule 217 requires to be S, T or U.
+            same_carers = new_place in ("A3", "A5")
             if i == 0:
                 rne = "S"
             elif new_ls and new_place:
-                rne = "T"
+                rne = "U" if same_carers else "B"
             elif new_ls:
                 rne = "L"
-            elif new_place in ("A3", "A5"):
-                rne = "U"   # placed for adoption with the same (foster) carers: rule 217
             else:
-                rne = "P"
+                rne = "T" if same_carers else "P"
             reclassified = current_place == "H5" and new_place == "K3"
             current_ls = new_ls or current_ls
             if new_place:
@@ -303,6 +313,8 @@ def build_care(w, tables: dict[str, pl.DataFrame]) -> None:
             elif e <= w.end:
                 ep["rec"].append(ceased_reason(rng, exit_, current_place,
                                                current_place in FOSTER + CONNECTED))
+                if ep["rec"][-1] == "E3":
+                    transferred.add(r)
             else:
                 ep["rec"].append(None)
             # The reason for a placement change is recorded on the episode the move ends
@@ -341,7 +353,8 @@ def build_care(w, tables: dict[str, pl.DataFrame]) -> None:
     _care_visits(w, placements)
     _missing(w, tables, rows)
     _adoption(w, tables, adoption)
-    _care_leavers(w, tables, rows)
+    # Care transferred to another LA: that LA, not this one, keeps in touch (rule 1011).
+    _care_leavers(w, tables, rows[~np.isin(rows, np.array(sorted(transferred), np.int64))])
 
 
 def _collection_year(column: str) -> pl.Expr:
@@ -489,9 +502,11 @@ def _care_leavers(w, tables, rows: np.ndarray) -> None:
         touch = pick(rng, {"YES": 0.9, "NO": 0.05, "REFU": 0.03, "NREQ": 0.02}, n)
         activity = pick(rng, {"F1": 0.06, "P1": 0.01, "F2": 0.24, "P2": 0.03, "F3": 0.2,
                               "P3": 0.05, "G4": 0.09, "G5": 0.26, "G6": 0.06}, n)
+        # With former foster carers (Z, staying put) only from 18: at 17 the young
+        # person is still looked after where they live (rule 3001).
         acc = pick(rng, {"B": 0.12, "C": 0.02, "D": 0.2, "E": 0.08, "K": 0.03, "R": 0.02,
                          "S": 0.015, "T": 0.02, "U": 0.36, "V": 0.01, "W": 0.005, "X": 0.02,
-                         "Y": 0.03, "Z": 0.1}, n)
+                         "Y": 0.03, "Z": 0.1 if k > 17 else 0.0}, n)
         unsuitable = np.isin(acc, ["S", "V", "W", "X"]) | (rng.random(n) < 0.08)
         acc = np.char.add(acc.astype(str), np.where(unsuitable, "2", "1"))
         in_touch = touch == "YES"
