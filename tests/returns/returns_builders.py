@@ -224,15 +224,20 @@ def carried_903(tables: dict[str, pl.DataFrame], years: list[int],
                     "child_id": r["child_id"], "review_date": r["review_date"],
                     "participation": r["participation"]}
         for m in rows("missing_episodes"):
-            if m["child_id"] in lac and start <= m["start_date"] <= end:
+            still_open = m["start_date"] < start and (m["end_date"] is None
+                                                      or m["end_date"] >= start)
+            if m["child_id"] in lac and (start <= m["start_date"] <= end or still_open):
                 ok = m["end_date"] is not None and m["end_date"] <= end
                 missing[(m["child_id"], m["start_date"])] = {
                     "child_id": m["child_id"], "missing": m["missing"],
                     "start_date": m["start_date"], "end_date": m["end_date"] if ok else None}
         for a in rows("adoption"):
             ceased = a["date_decision_ceased"]
+            adopted = a.get("date_adopted")
+            # A decision ended by an adoption order before the year is not this year's.
             if (a["child_id"] in lac and a["date_decision"] <= end
-                    and (ceased is None or ceased >= start)):
+                    and (ceased is None or ceased >= start)
+                    and (adopted is None or adopted >= start)):
                 ok = ceased is not None and ceased <= end
                 placed[(a["child_id"], a["date_decision"])] = {
                     "child_id": a["child_id"], "date_decision": a["date_decision"],
@@ -253,9 +258,18 @@ def carried_903(tables: dict[str, pl.DataFrame], years: list[int],
                     "in_touch": c["in_touch"], "activity": c["activity"],
                     "accommodation": c["accommodation"]}
         if year >= 2024:
+            # Only the social work of the child looked after: allocations begun by the end
+            # of care and still open when it began.
+            began = {c: min(e["decom"] for e in open_eps if e["child_id"] == c) for c in lac}
+            ended = {c: max(e["dec"] for e in open_eps if e["child_id"] == c)
+                     for c in lac if all(e["dec"] is not None and e["dec"] <= end
+                                         for e in open_eps if e["child_id"] == c)}
             for s in rows("allocations"):
                 if (s["child_id"] in lac and s["start_date"] <= end
-                        and (s["end_date"] is None or s["end_date"] >= start)):
+                        and (s["end_date"] is None or s["end_date"] >= start)
+                        and (s["end_date"] is None or s["end_date"] > began[s["child_id"]])
+                        and (s["child_id"] not in ended
+                             or s["start_date"] <= ended[s["child_id"]])):
                     ok = s["end_date"] is not None and s["end_date"] <= end
                     allocations[(s["child_id"], s["start_date"])] = {
                         "child_id": s["child_id"], "worker_id": s["worker_id"],

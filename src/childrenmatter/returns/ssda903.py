@@ -163,9 +163,13 @@ def write_903(
     out["PlacedAdoption"] = (
         of_la("adoption")
         .join(looked_after, on="child_id", how="semi")
+        # A decision ends with the adoption order as well as by ceasing: one that ended
+        # before the year is not this year's (a child adopted and later back in care would
+        # otherwise show a decision from before the new period began: rule 1003).
         .filter((pl.col("date_decision") <= end)
                 & (pl.col("date_decision_ceased").is_null()
-                   | (pl.col("date_decision_ceased") >= start)))
+                   | (pl.col("date_decision_ceased") >= start))
+                & (pl.col("date_adopted").is_null() | (pl.col("date_adopted") >= start)))
         .join(dob, on="child_id", how="left")
         .select(CHILD=pl.col("child_id"), DOB="DOB", DATE_PLACED="date_decision",
                 DATE_PLACED_CEASED=_until(pl.col("date_decision_ceased"), end),
@@ -175,7 +179,11 @@ def write_903(
     out["Missing"] = (
         of_la("missing_episodes")
         .join(looked_after, on="child_id", how="semi")
-        .filter(pl.col("start_date").is_between(start, end))
+        # The year's periods, and one begun before it still open on 1 April: last year's
+        # file left its end blank, so this year's must give it (rule 576).
+        .filter(pl.col("start_date").is_between(start, end)
+                | ((pl.col("start_date") < start)
+                   & (pl.col("end_date").is_null() | (pl.col("end_date") >= start))))
         .join(dob, on="child_id", how="left")
         .select(CHILD=pl.col("child_id"), DOB="DOB", MISSING="missing",
                 MIS_START="start_date", MIS_END=_until(pl.col("end_date"), end))
@@ -196,9 +204,19 @@ def write_903(
             of_la("allocations").join(ended, on=["child_id", "start_date"], how="left")
             .with_columns(pl.col("sw_reason").fill_null(pl.lit(FIRST_ALLOCATION)))
         )
+        # The 903's social worker episodes are those of the child looked after: a worker
+        # allocated after care ended (a leaving care worker, say: rule SW12STG2) or whose
+        # allocation ended by the day care began (from an earlier referral: SW10STG2,
+        # SW11aSTG2 read the gap as missing episodes) is not reported.
+        care = episodes.group_by("child_id").agg(
+            _BEGAN=pl.col("decom").min(),
+            _ENDED=pl.when((pl.col("dec").is_null() | (pl.col("dec") > end)).any())
+            .then(pl.lit(None, pl.Date)).otherwise(pl.col("dec").max()))
         out["SWEpisodes"] = (
             allocations
-            .join(looked_after, on="child_id", how="semi")
+            .join(care, on="child_id", how="inner")
+            .filter(pl.col("_ENDED").is_null() | (pl.col("start_date") <= pl.col("_ENDED")))
+            .filter(pl.col("end_date").is_null() | (pl.col("end_date") > pl.col("_BEGAN")))
             .filter((pl.col("start_date") <= end)
                     & (pl.col("end_date").is_null() | (pl.col("end_date") >= start)))
             .join(dob, on="child_id", how="left")
