@@ -4,7 +4,10 @@ Times reading the tables the indicators need, then the 24-month series for every
 of the dataset at once WITH England's and each authority's statistical neighbours' figures,
 targets and RAG (insight.compare.comparisons_by_authority: the target is 30 s), the series
 without comparisons, for all of them together (England), and for one authority (target
-1 s). Makes the england-2025 dataset first if it is not there.
+1 s) as ``indicators --authority`` does it: only that authority's rows read and checked
+(``read_dataset(authorities=...)``), then its series. Wall time, CPU time (a check on wall
+times taken on a busy machine), peak memory and the load average are printed. Makes the
+england-2025 dataset first if it is not there.
 
 Run:  .venv/bin/python bench/indicators_series.py [--dataset DIR] [--to 2025-03]
 """
@@ -46,6 +49,22 @@ def month_starts(first: date, last: date) -> list[date]:
     return out
 
 
+def _one_authority(folder: Path, first: date, last: date, one: str, repeat: int,
+                   validate: bool) -> None:
+    """One authority as ``indicators --authority`` does it: only its rows read (and
+    checked), then its 24 months (the target is 1 s for both)."""
+    cpu_before = cpu_seconds()
+    read_s, tables = timed(lambda: read_dataset(folder, tables=INDICATOR_TABLES,
+                                                validate=validate, authorities=[one]), repeat)
+    series_s, _ = timed(lambda: indicators_by_month(tables, first, last, one), repeat)
+    cpu = (cpu_seconds() - cpu_before) / repeat
+    rows = sum(frame.height for frame in tables.values())
+    print(f"one authority ({one}) alone: read its {rows:,} rows "
+          f"{'with' if validate else 'without'} validation {read_s:.2f} s, "
+          f"{len(INDICATORS)} indicators x 24 months {series_s:.2f} s: "
+          f"{read_s + series_s:.2f} s (medians of {repeat}; {cpu:.2f} s of CPU)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dataset", default="var/bench/england-2025")
@@ -69,6 +88,16 @@ def main() -> None:
     first = date(last.year - 2 + (last.month // 12), last.month % 12 + 1, 1)
 
     load = os.getloadavg()[0]
+    if args.only_one:
+        codes = sorted(read_dataset(folder, tables=["authorities"])["authorities"]["la_code"])
+        _one_authority(folder, first, last, args.authority or codes[0], args.repeat,
+                       not args.no_validate)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak memory: {peak:.0f} MB; load average before: {load:.1f}, after: "
+              f"{os.getloadavg()[0]:.1f}")
+        print(f"reproduce: .venv/bin/python bench/indicators_series.py --dataset {folder} "
+              f"--to {args.to} --repeat {args.repeat} --only-one")
+        return
     began = time.perf_counter()
     tables = read_dataset(folder, tables=INDICATOR_TABLES, validate=not args.no_validate)
     read_s = time.perf_counter() - began
@@ -77,15 +106,6 @@ def main() -> None:
     one = args.authority or codes[0]
 
     months = [f"{d:%Y-%m}" for d in month_starts(first, last)]
-    if args.only_one:
-        cpu_before = cpu_seconds()
-        one_s, _ = timed(lambda: indicators_by_month(tables, first, last, one), args.repeat)
-        one_cpu = (cpu_seconds() - cpu_before) / args.repeat
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{len(INDICATORS)} indicators x {len(months)} months, one authority ({one}): "
-              f"{one_s:.2f} s (median of {args.repeat}; {one_cpu:.1f} s of CPU each)")
-        print(f"peak memory: {peak:.0f} MB; load average before: {load:.1f}")
-        return
     cpu_before = cpu_seconds()
     compare_s, compared = timed(lambda: comparisons_by_authority(tables, months), args.repeat)
     compare_cpu = (cpu_seconds() - cpu_before) / args.repeat
@@ -96,7 +116,13 @@ def main() -> None:
           f"(median of {args.repeat}; {compare_cpu:.1f} s of CPU each)", flush=True)
     if args.only_compare:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak memory: {peak:.0f} MB; load average before: {load:.1f}")
+        print(f"read {len(tables)} tables ({rows:,} rows), "
+              f"{'without' if args.no_validate else 'with'} validation: {read_s:.2f} s")
+        print(f"peak memory: {peak:.0f} MB; load average before: {load:.1f}, after: "
+              f"{os.getloadavg()[0]:.1f}")
+        print(f"reproduce: .venv/bin/python bench/indicators_series.py --dataset {folder} "
+              f"--to {args.to} --repeat {args.repeat} --only-compare"
+              + (" --no-validate" if args.no_validate else ""))
         return
 
     cpu_before = cpu_seconds()
@@ -106,20 +132,23 @@ def main() -> None:
     england_s, england = timed(lambda: indicators_by_month(tables, first, last), args.repeat)
     one_s, _ = timed(lambda: indicators_by_month(tables, first, last, one), args.repeat)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
     months = len(england)
     figures = len(every) * months * len(INDICATORS)
-    print(f"read {len(tables)} tables ({rows:,} rows), "
+    areas, names = len(every), len(tables)
+    tables = every = compared = None  # freed before one authority is read alone
+    print(f"read {names} tables ({rows:,} rows), "
           f"{'without' if args.no_validate else 'with'} validation: {read_s:.2f} s")
     print(f"{len(INDICATORS)} indicators x {months} months ({first:%Y-%m} to {last:%Y-%m}):")
-    print(f"  every authority at once ({len(every)}, {figures:,} figures): "
+    print(f"  every authority at once ({areas}, {figures:,} figures): "
           f"{every_s:.2f} s (median of {args.repeat}; {every_cpu:.1f} s of CPU each)")
     print(f"  all authorities together: {england_s:.2f} s")
-    print(f"  one authority ({one}): {one_s:.2f} s")
+    print(f"  one authority ({one}), from the tables of all: {one_s:.2f} s")
+    _one_authority(folder, first, last, one, args.repeat, not args.no_validate)
     year_end = england[f"{last:%Y-%m}"]
     print("  together, last month: " + ", ".join(
         f"{name} {value}" for name, value in list(year_end.items())[:4]))
-    print(f"peak memory: {peak:.0f} MB; load average before: {load:.1f}")
+    print(f"peak memory: {peak:.0f} MB; load average before: {load:.1f}, after: "
+          f"{os.getloadavg()[0]:.1f}")
     print(f"reproduce: .venv/bin/python bench/indicators_series.py --dataset {folder} "
           f"--to {args.to} --repeat {args.repeat}"
           + (" --no-validate" if args.no_validate else ""))
