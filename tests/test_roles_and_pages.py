@@ -72,6 +72,20 @@ def _person(world):
     return world["child"].pk
 
 
+def _relationship(world):
+    """The child's mother, recorded as her parent: made when a page first asks."""
+    if "relationship" not in world:
+        from childrenmatter.people.models import Person, Relationship
+
+        child = world["child"]
+        mother = Person.objects.create(la_code=child.la_code, local_id="ROLES-MUM",
+                                       given_name="Mona", family_name=child.family_name,
+                                       is_child=False)
+        world["relationship"] = Relationship.objects.create(person=mother, other=child,
+                                                            kind="parent")
+    return world["relationship"].pk
+
+
 def _contact(world):
     return world["contact"].pk
 
@@ -204,6 +218,11 @@ PAGES: dict[str, Page] = {
                             get=holders(P.VIEW_PERSON)),
     "people:add": Page(lambda w: f"/people/{_person(w)}/add/flag/", get=holders(P.EDIT_PERSON),
                        post=holders(P.EDIT_PERSON)),
+    "people:add-relationship": Page(lambda w: f"/people/{_person(w)}/relationships/add/",
+                                    get=holders(P.EDIT_PERSON), post=holders(P.EDIT_PERSON)),
+    "people:end-relationship": Page(
+        lambda w: f"/people/{_person(w)}/relationships/{_relationship(w)}/end/",
+        get=holders(P.EDIT_PERSON), post=holders(P.EDIT_PERSON)),
     "people:duplicates": Page(lambda w: "/people/duplicates/", get=holders(P.MERGE_PEOPLE),
                               post=holders(P.MERGE_PEOPLE)),
     "people:decide": Page(lambda w: f"/people/duplicates/{w['pair'].pk}/",

@@ -126,3 +126,32 @@ def test_with_javascript_search_results_swap_in_place_and_errors_still_show(
     assert page.title().startswith("Error:")
     assert serious_problems(page) == []
     assert page.console_problems == []  # htmx breaks no rule of the content security policy
+
+
+def test_a_practitioner_records_a_childs_mother_from_the_childs_page(
+    page, live_server, make_staff, sign_in, serious_problems, small_dataset
+):
+    # Given a child and her mother, both recorded, not yet linked
+    worker = make_staff("front_door_practitioner")
+    child = person(worker, given_name="Amy", family_name="Smith", date_of_birth=date(2015, 3, 1))
+    person(worker, given_name="Dawn", family_name="Smith", date_of_birth=date(1988, 5, 6),
+           is_child=False)
+    sign_in(page, live_server, worker.persona)
+    # when the practitioner adds a relationship from Amy's page: finds Dawn, says "Parent"
+    page.goto(f"{live_server.url}/people/{child.pk}/")
+    page.get_by_role("link", name="Add a relationship").click()
+    page.get_by_role("heading", name="Add a relationship").wait_for()
+    assert serious_problems(page) == []
+    page.get_by_label("Given name").fill("Dawn")
+    page.get_by_label("Family name").fill("Smith")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_label("Dawn Smith, born 6 May 1988").check()
+    assert serious_problems(page) == []
+    page.get_by_label("Parent", exact=True).check()
+    page.get_by_role("button", name="Add the relationship").click()
+    # then Amy's page lists Dawn as her parent, with a link to Dawn's record
+    page.get_by_role("heading", name="Amy Smith", level=1).wait_for()
+    row = page.locator("tr", has=page.get_by_role("link", name="Dawn Smith"))
+    assert row.inner_text().startswith("Parent")
+    assert serious_problems(page) == []
+    assert page.console_problems == []

@@ -252,6 +252,51 @@ def add_relationship(*, actor, person: Person, other: Person, kind: str,
                                        start_date=start_date)
 
 
+# How a relationship reads from the person whose page it is added on: "<other> is their
+# <word>". Each word is stored as "<person> is the <kind> of <other>", one way round.
+RELATIONSHIP_FROM_PAGE = {
+    "parent": ("other_is", RelationshipKind.PARENT),
+    "child": ("person_is", RelationshipKind.PARENT),
+    "sibling": ("other_is", RelationshipKind.SIBLING),
+    "carer": ("other_is", RelationshipKind.CARER),
+    "cared_for": ("person_is", RelationshipKind.CARER),
+    "household_member": ("other_is", RelationshipKind.HOUSEHOLD_MEMBER),
+}
+
+
+def add_relationship_from_page(*, actor, person: Person, other: Person, word: str,
+                               start_date: date | None = None) -> Relationship:
+    """Record that ``other`` is ``person``'s ``word`` (parent, child, sibling, carer, cared
+    for, household member), stored the one way round the model reads."""
+    if word not in RELATIONSHIP_FROM_PAGE:
+        raise ValidationError({"word": ["Choose how they are related"]})
+    way, kind = RELATIONSHIP_FROM_PAGE[word]
+    if way == "other_is":
+        return add_relationship(actor=actor, person=other, other=person, kind=kind,
+                                start_date=start_date)
+    return add_relationship(actor=actor, person=person, other=other, kind=kind,
+                            start_date=start_date)
+
+
+@transaction.atomic
+def end_relationship(*, actor, relationship: Relationship, end_date: date) -> Relationship:
+    """The relationship ended on ``end_date`` (a carer no longer caring, a household member
+    who moved out). Kept, with its dates, in the record and its history."""
+    relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
+    _require(actor, Permission.EDIT_PERSON, relationship.person.la_code)
+    if relationship.end_date is not None:
+        raise ValidationError({"end_date": [
+            f"This relationship already ended on {relationship.end_date:%-d %B %Y}"]})
+    if end_date > timezone.localdate():
+        raise ValidationError({"end_date": ["The end date must be today or in the past"]})
+    if relationship.start_date and end_date < relationship.start_date:
+        raise ValidationError({"end_date": [
+            f"The end date must be on or after it started, {relationship.start_date:%-d %B %Y}"]})
+    relationship.end_date = end_date
+    relationship.save(update_fields=["end_date"])
+    return relationship
+
+
 @transaction.atomic
 def add_flag(*, actor, person: Person, kind: str, note: str = "",
              start_date: date | None = None) -> Flag:

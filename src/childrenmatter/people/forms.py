@@ -214,3 +214,45 @@ class FlagForm(forms.Form):
     kind = forms.ChoiceField(choices=FlagKind.choices, error_messages={
         "required": "Choose the kind of flag"})
     note = forms.CharField(required=False, max_length=1000)
+
+
+RELATIONSHIP_WORDS = [
+    ("parent", "Parent"),
+    ("child", "Child"),
+    ("sibling", "Brother or sister"),
+    ("carer", "Carer (looks after them)"),
+    ("cared_for", "Cared for (they look after this person)"),
+    ("household_member", "Lives in the same household"),
+]
+
+
+class RelationshipForm(forms.Form):
+    """Who (a person found by the search above the form) is this person's what, since when."""
+
+    other = forms.IntegerField(error_messages={
+        "required": "Choose the person from the search results",
+        "invalid": "Choose the person from the search results"})
+    word = forms.ChoiceField(choices=RELATIONSHIP_WORDS, error_messages={
+        "required": "Choose how they are related"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(DateParts.fields("start"))
+        _date_anchor(self, "start")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cleaned["start_date"] = _read_date(self, "start", "date the relationship began")
+        return cleaned
+
+
+class EndRelationshipForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(DateParts.fields("end"))
+        _date_anchor(self, "end")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cleaned["end_date"] = _read_date(self, "end", "date it ended", required=True)
+        return cleaned

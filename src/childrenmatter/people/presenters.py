@@ -41,10 +41,10 @@ def relationships(user, person: Person) -> list[dict]:
     for rel in person.relationships_to.select_related("person").order_by("kind", "id"):
         # rel.person is the <kind> of this person: "Parent: Jo Bloggs".
         rows.append({"kind": rel.get_kind_display(), "who": related_name(user, rel.person),
-                     "start": rel.start_date, "end": rel.end_date})
+                     "start": rel.start_date, "end": rel.end_date, "id": rel.pk})
     for rel in person.relationships.select_related("other").order_by("kind", "id"):
         rows.append({"kind": _INVERSE[rel.kind], "who": related_name(user, rel.other),
-                     "start": rel.start_date, "end": rel.end_date})
+                     "start": rel.start_date, "end": rel.end_date, "id": rel.pk})
     # Brothers and sisters nobody recorded as such, found through a parent they share.
     known = {rel.person_id for rel in person.relationships_to.all()} | {
         rel.other_id for rel in person.relationships.all()} | {person.pk}
@@ -57,7 +57,7 @@ def relationships(user, person: Person) -> list[dict]:
         if rel.other_id not in seen:
             seen.add(rel.other_id)
             rows.append({"kind": "Sibling (shares a parent)", "who": related_name(user, rel.other),
-                         "start": None, "end": None})
+                         "start": None, "end": None, "id": None})
     return rows
 
 

@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:person_id>/edit/", views.edit, name="edit"),
     path("<int:person_id>/versions/", views.versions, name="versions"),
     path("<int:person_id>/add/<str:what>/", views.add, name="add"),
+    path("<int:person_id>/relationships/add/", views.add_relationship, name="add-relationship"),
+    path("<int:person_id>/relationships/<int:relationship_id>/end/", views.end_relationship,
+         name="end-relationship"),
 ]

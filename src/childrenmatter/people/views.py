@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,16 +22,19 @@ from childrenmatter.people.access import (
 )
 from childrenmatter.people.duplicates import find_possible_duplicates
 from childrenmatter.people.forms import (
+    RELATIONSHIP_WORDS,
     AddressForm,
     EditPersonForm,
+    EndRelationshipForm,
     FlagForm,
     MergeForm,
     NewPersonForm,
     OtherNameForm,
+    RelationshipForm,
     SearchForm,
     UndoMergeForm,
 )
-from childrenmatter.people.models import DuplicateStatus, Merge, PossibleDuplicate
+from childrenmatter.people.models import DuplicateStatus, Merge, PossibleDuplicate, Relationship
 from childrenmatter.people.search import find_people
 from childrenmatter.versions import StaleVersion
 
@@ -326,3 +330,81 @@ def add(request: HttpRequest, person_id: int, what: str) -> HttpResponse:
             return redirect("people:person", person_id=record.pk)
     return render(request, f"people/add_{what}.html", {"form": form, "person": record,
                                                         "title": title})
+
+
+# --- Relationships ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_relationship(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Find the other person first (the search form, its results logged as reads), then say
+    how they are related and since when."""
+    try:
+        record = _get_person_for_user(request, person_id, what="add a relationship",
+                                      permission=Permission.EDIT_PERSON)
+    except RestrictedRecord:
+        return _restricted(request)
+    search = SearchForm(request.GET or None)
+    candidates = None
+    if request.GET and search.is_valid() and not search.is_blank:
+        found = find_people(la_codes=[record.la_code], **search.search_terms())
+        candidates = [c for c in _visible_candidates(request.user, found, what="search result")
+                      if c.person.pk != record.pk]
+    form = RelationshipForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            other = access_person(request.user, form.cleaned_data["other"],
+                                  what="added as a relationship",
+                                  permission=Permission.EDIT_PERSON)
+        except (Http404, RestrictedRecord):
+            form.add_error("other", "Choose the person from the search results")
+        else:
+            try:
+                actions.add_relationship_from_page(
+                    actor=request.user, person=record, other=other,
+                    word=form.cleaned_data["word"], start_date=form.cleaned_data["start_date"])
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return redirect("people:person", person_id=record.pk)
+    chosen, word = str(form["other"].value() or ""), form["word"].value() or ""
+    who_items = [
+        {"value": str(c.person.pk), "checked": str(c.person.pk) == chosen,
+         "text": f"{c.person.full_name}, born {presenters.describe_dob(c.person)}",
+         "hint": {"text": f"{c.person.local_id} · {c.strength}: " + "; ".join(c.reasons)}}
+        for c in candidates or []
+    ]
+    word_items = [{"value": value, "text": text, "checked": value == word}
+                  for value, text in RELATIONSHIP_WORDS]
+    return render(request, "people/add_relationship.html", {
+        "person": record, "search": search, "form": form, "candidates": candidates,
+        "who_items": who_items, "word_items": word_items, "title": "Add a relationship",
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def end_relationship(request: HttpRequest, person_id: int, relationship_id: int) -> HttpResponse:
+    try:
+        record = _get_person_for_user(request, person_id, what="end a relationship",
+                                      permission=Permission.EDIT_PERSON)
+    except RestrictedRecord:
+        return _restricted(request)
+    relationship = get_object_or_404(
+        Relationship.objects.select_related("person", "other").filter(
+            Q(person=record) | Q(other=record)), pk=relationship_id)
+    other = relationship.other if relationship.person_id == record.pk else relationship.person
+    form = EndRelationshipForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.end_relationship(actor=request.user, relationship=relationship,
+                                     end_date=form.cleaned_data["end_date"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("people:person", person_id=record.pk)
+    return render(request, "people/end_relationship.html", {
+        "person": record, "form": form, "relationship": relationship,
+        "other": presenters.related_name(request.user, other), "title": "End a relationship",
+    })
