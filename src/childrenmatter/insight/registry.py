@@ -22,7 +22,10 @@ Plain Python and Polars: no Django import.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -39,6 +42,19 @@ Figure = dict[str, Any]
 
 # The area of a row: an LA code, or this label when every authority is counted together.
 ALL_AREAS = "all"
+
+# How many indicators are computed at once (CHILDRENMATTER_INDICATOR_THREADS; 1 for one
+# at a time): two by default, for a machine of two cores.
+def _threads(variable: str = "CHILDRENMATTER_INDICATOR_THREADS", default: int = 2) -> int:
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{variable}: {text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+COMPUTE_THREADS = _threads()
 
 
 class Unit(StrEnum):
@@ -251,14 +267,22 @@ def compute_rows(
     numbered = periods.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("period"))
     label_of = pl.DataFrame({"_number": numbered["period"], "_label": labels},
                             schema={"_number": pl.UInt32, "_label": pl.String})
-    result: dict[Indicator, pl.DataFrame] = {}
-    for indicator in indicators:
+
+    def rows_of(indicator: Indicator) -> pl.DataFrame:
         rows = indicator.compute(tables, indicator.periods_for(numbered), area)
         if together:
             rows = rows.with_columns(pl.lit(ALL_AREAS).alias("area"))
-        result[indicator] = rows.join(label_of, left_on="period", right_on="_number").select(
+        return rows.join(label_of, left_on="period", right_on="_number").select(
             "area", pl.col("_label").alias("period"), *indicator.unit.columns)
-    return result
+
+    indicators = list(indicators)
+    workers = min(COMPUTE_THREADS, len(indicators))
+    if workers <= 1:
+        return {indicator: rows_of(indicator) for indicator in indicators}
+    # Polars lets go of Python while it works, and much of an indicator's work (a sort,
+    # an as-of join) runs on one core: two indicators at once keep both cores busy.
+    with ThreadPoolExecutor(workers, thread_name_prefix="indicator") as pool:
+        return dict(zip(indicators, pool.map(rows_of, indicators), strict=True))
 
 
 # --- Helpers for compute functions --------------------------------------------------------
@@ -274,6 +298,14 @@ class EvaluationTables(dict[str, pl.DataFrame]):
     def __init__(self, tables: Tables) -> None:
         super().__init__(tables)
         self.memo: dict[tuple[Any, ...], Any] = {}
+        # Indicators are computed in threads: one lock per memo entry, so what two of
+        # them share is made once while the other waits for it.
+        self.locks: dict[tuple[Any, ...], threading.RLock] = {}
+        self.locks_lock = threading.Lock()
+
+    def lock(self, key: tuple[Any, ...]) -> threading.RLock:
+        with self.locks_lock:
+            return self.locks.setdefault(key, threading.RLock())
 
 
 def memo(tables: Tables, key: tuple[Any, ...], periods: pl.DataFrame,
@@ -283,9 +315,10 @@ def memo(tables: Tables, key: tuple[Any, ...], periods: pl.DataFrame,
     if store is None:
         return make()
     full_key = (*key, tuple(periods.select("period", "window_start", "window_end").rows()))
-    if full_key not in store:
-        store[full_key] = make()
-    return store[full_key]
+    with tables.lock(full_key):  # type: ignore[attr-defined]
+        if full_key not in store:
+            store[full_key] = make()
+        return store[full_key]
 
 
 def _windows(periods: pl.DataFrame) -> pl.DataFrame:
