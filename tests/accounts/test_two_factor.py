@@ -134,3 +134,74 @@ def test_someone_can_turn_it_off_only_when_it_is_not_required(
     settings.CHILDRENMATTER_REQUIRE_TWO_FACTOR = False
     assert client.post(SET_UP, {"action": "turn-off"}).status_code == 302
     assert not TOTPDevice.objects.filter(user=middlesbrough_user).exists()
+
+
+# --- Recovery codes: a lost phone ----------------------------------------------------------
+
+
+def _codes_on(html: str) -> list[str]:
+    return [c.replace(" ", "") for c in re.findall(r"<li><code>([a-z2-7]{4} [a-z2-7]{4})</code>",
+                                                   html)]
+
+
+def test_turning_two_factor_on_shows_ten_recovery_codes_once(client, middlesbrough_user):
+    client.force_login(middlesbrough_user)
+    client.get(SET_UP)
+    device = TOTPDevice.objects.get(user=middlesbrough_user)
+    client.post(SET_UP, {"token": code_for(device)})
+    codes = _codes_on(client.get(SET_UP).content.decode())
+    assert len(codes) == 10 and len(set(codes)) == 10
+    again = client.get(SET_UP).content.decode()
+    assert _codes_on(again) == [] and "You have 10 unused recovery codes" in again
+
+
+def _recovery_codes(client, middlesbrough_user) -> list[str]:
+    client.force_login(middlesbrough_user)
+    client.post(SET_UP, {"action": "new-recovery-codes"})
+    codes = _codes_on(client.get(SET_UP).content.decode())
+    client.logout()
+    return codes
+
+
+def test_a_recovery_code_signs_in_once_in_place_of_the_apps_code(
+    client, with_two_factor, middlesbrough_user, middlesbrough_persona
+):
+    codes = _recovery_codes(client, middlesbrough_user)
+    persona = middlesbrough_persona
+    client.post(SIGN_IN, {"username": persona.username, "password": persona.password})
+    page = client.post(STEP, {"token": f"{codes[0][:4].upper()} {codes[0][4:]}"})
+    assert page.status_code == 302
+    assert client.get(SET_UP).wsgi_request.user.is_verified()
+    assert "You have 9 unused recovery codes" in client.get(SET_UP).content.decode()
+    client.logout()
+    client.post(SIGN_IN, {"username": persona.username, "password": persona.password})
+    used_again = client.post(STEP, {"token": codes[0]})
+    assert "that code is wrong or has expired" in used_again.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_new_recovery_codes_stop_the_old_ones_working(
+    client, with_two_factor, middlesbrough_user, middlesbrough_persona
+):
+    old = _recovery_codes(client, middlesbrough_user)
+    new = _recovery_codes(client, middlesbrough_user)
+    assert not set(old) & set(new)
+    persona = middlesbrough_persona
+    client.post(SIGN_IN, {"username": persona.username, "password": persona.password})
+    assert "wrong or has expired" in client.post(STEP, {"token": old[1]}).content.decode()
+
+
+def test_a_recovery_code_is_not_a_password_step_of_its_own(client, with_two_factor,
+                                                             middlesbrough_user):
+    codes = _recovery_codes(client, middlesbrough_user)
+    page = client.post(STEP, {"token": codes[0]})
+    assert page.headers["Location"] == SIGN_IN
+    assert "_auth_user_id" not in client.session
+
+
+def test_something_that_is_neither_kind_of_code_names_both(client, with_two_factor,
+                                                         middlesbrough_persona):
+    persona = middlesbrough_persona
+    client.post(SIGN_IN, {"username": persona.username, "password": persona.password})
+    page = client.post(STEP, {"token": "12ab"}).content.decode()
+    assert "Enter the 6-digit code from your app, as in 123456, or a recovery code" in page

@@ -85,3 +85,25 @@ def test_the_demo_user_command_still_works(capsys, client):
     assert cli.main(["demo-user", "--username", "demo"]) == 0
     password = capsys.readouterr().out.split("with the password ")[1].strip()
     assert client.login(username="demo", password=password)
+
+
+def test_resetting_two_factor_removes_the_app_and_the_recovery_codes(capsys, make_staff):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from childrenmatter.accounts.actions import make_recovery_codes
+
+    worker = make_staff("social_worker")
+    TOTPDevice.objects.create(user=worker, name="Authenticator app", confirmed=True)
+    make_recovery_codes(actor=worker)
+    assert cli.main(["users", "reset-two-factor", "--username", worker.username]) == 0
+    assert "removed" in capsys.readouterr().out
+    assert not TOTPDevice.objects.filter(user=worker).exists()
+    assert not StaticDevice.objects.filter(user=worker).exists()
+    assert cli.main(["users", "reset-two-factor", "--username", worker.username]) == 0
+    assert "was not set up" in capsys.readouterr().out
+
+
+def test_resetting_two_factor_for_no_one_names_the_option(capsys):
+    assert cli.main(["users", "reset-two-factor", "--username", "nobody.here"]) == 2
+    assert "--username: No one has the username nobody.here" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from childrenmatter.accounts.models import PartnerOrganisation, Role, StaffMembership
@@ -134,6 +135,55 @@ def turn_off_two_factor(*, actor) -> None:
     if settings.CHILDRENMATTER_REQUIRE_TWO_FACTOR:
         raise ValidationError({"token": ["Two-factor sign-in is required for everyone here"]})
     TOTPDevice.objects.filter(user=actor).delete()
+    StaticDevice.objects.filter(user=actor).delete()
+
+
+RECOVERY_CODES = 10
+
+
+@transaction.atomic
+def make_recovery_codes(*, actor) -> list[str]:
+    """Ten new one-time recovery codes for ``actor`` (any earlier ones stop working), shown
+    to them once: each signs in once in place of the app's code. django-otp keeps them in
+    the database as it keeps the app's key (not hashed), like the key they are secrets the
+    database must protect; the page tells the person to keep them like their password."""
+    if confirmed_device(actor) is None:
+        raise ValidationError({"token": ["Turn on two-factor sign-in first"]})
+    StaticDevice.objects.filter(user=actor).delete()
+    device = StaticDevice.objects.create(user=actor, name="Recovery codes", confirmed=True)
+    codes = []
+    while len(codes) < RECOVERY_CODES:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def use_recovery_code(user, code: str):
+    """The recovery-code device if ``code`` is one of ``user``'s unused codes (it is then
+    used up); otherwise None."""
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None and device.verify_token(code):
+        return device
+    return None
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def reset_two_factor(*, username: str) -> bool:
+    """For someone who lost their phone and their recovery codes: their app and codes are
+    removed, and they set two-factor sign-in up again at their next sign-in (when it is
+    required) or from their account page. Returns whether they had any."""
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise ValidationError({"username": [f"No one has the username {username}"]})
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    codes, _ = StaticDevice.objects.filter(user=user).delete()
+    return bool(removed or codes)
 
 
 # --- Locked accounts ----------------------------------------------------------------------

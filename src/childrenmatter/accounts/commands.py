@@ -41,6 +41,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     unlock.add_argument("--username", required=True)
     unlock.set_defaults(handler=run_unlock)
 
+    reset = commands.add_parser(
+        "reset-two-factor",
+        help="remove someone's authenticator app and recovery codes (a lost phone)",
+        description="Remove someone's authenticator app and recovery codes, for a person "
+        "who has lost both: they set two-factor sign-in up again when they next sign in "
+        "(if it is required) or from their account page.",
+    )
+    reset.add_argument("--username", required=True)
+    reset.set_defaults(handler=run_reset_two_factor)
+
 
 def _setup_django() -> None:
     from childrenmatter.config.webcommands import _setup_django as setup
@@ -106,4 +116,19 @@ def run_unlock(args: argparse.Namespace) -> int:
 
     cleared = reset(username=args.username)
     print(f"{args.username}: {cleared} failed sign-in record(s) cleared")
+    return 0
+
+
+def run_reset_two_factor(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.exceptions import ValidationError
+
+    from childrenmatter.accounts.actions import reset_two_factor
+
+    try:
+        had = reset_two_factor(username=args.username)
+    except ValidationError as error:
+        raise UserError(f"--username: {' '.join(error.messages)}") from None
+    print(f"{args.username}: two-factor sign-in "
+          + ("removed; they set it up again at their next sign-in" if had else "was not set up"))
     return 0

@@ -48,6 +48,22 @@ class TokenForm(forms.Form):
         return token
 
 
+class SignInTokenForm(TokenForm):
+    """At sign-in: the 6-digit code from the app, or one of the person's recovery codes."""
+
+    def clean_token(self) -> str:
+        token = "".join(self.cleaned_data["token"].split()).lower()
+        if not (re.fullmatch(r"\d{6}", token) or re.fullmatch(RECOVERY_CODE, token)):
+            raise forms.ValidationError(
+                "Enter the 6-digit code from your app, as in 123456, or a recovery code, "
+                "as in ab3d ef7h")
+        return token
+
+
+# django-otp's static tokens: 8 characters of lowercase base32.
+RECOVERY_CODE = r"[a-z2-7]{8}"
+
+
 # --- Restricting a record -----------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from childrenmatter.accounts.forms import (
     RestrictForm,
     RevokeForm,
     SignInForm,
+    SignInTokenForm,
     TokenForm,
 )
 from childrenmatter.accounts.models import AccessLog, StaffMembership
@@ -42,6 +43,7 @@ from childrenmatter.versions import StaleVersion
 
 # The password step is good for this long while the person finds their app.
 PENDING = "childrenmatter_two_factor_pending"
+NEW_RECOVERY_CODES = "childrenmatter_new_recovery_codes"
 PENDING_SECONDS = 300
 
 
@@ -117,15 +119,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     device = actions.confirmed_device(user) if user else None
     if device is None:
         return redirect(_with_next(reverse("accounts:sign-in"), request))
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    form = SignInTokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        token = form.cleaned_data["token"]
+        used = device if device.verify_token(token) else actions.use_recovery_code(user, token)
+        if used is not None:
             del request.session[PENDING]
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            django_otp.login(request, device)
+            django_otp.login(request, used)
             return redirect(_next_url(request))
-        form.add_error("token", "Enter the code your authenticator app shows now: "
-                                "that code is wrong or has expired")
+        form.add_error("token", "Enter the code your authenticator app shows now, or an "
+                                "unused recovery code: that code is wrong or has expired")
     return render(request, "accounts/two_factor.html", {
         "form": form, "next": request.POST.get("next") or request.GET.get("next", ""),
     })
@@ -154,8 +158,14 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied(error.messages[0]) from None
         return redirect("accounts:two-factor-set-up")
     if confirmed is not None:
+        if request.method == "POST" and request.POST.get("action") == "new-recovery-codes":
+            request.session[NEW_RECOVERY_CODES] = actions.make_recovery_codes(actor=user)
+            return redirect("accounts:two-factor-set-up")
         return render(request, "accounts/two_factor_set_up.html", {
             "confirmed": True, "required": settings.CHILDRENMATTER_REQUIRE_TWO_FACTOR,
+            # shown on the one page after they are made, then gone from the session
+            "recovery_codes": request.session.pop(NEW_RECOVERY_CODES, None),
+            "codes_left": actions.recovery_codes_left(user),
         })
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -165,6 +175,8 @@ def two_factor_set_up(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             django_otp.login(request, device)
+            # The codes that sign in if the phone is lost, shown on the next page only.
+            request.session[NEW_RECOVERY_CODES] = actions.make_recovery_codes(actor=user)
             return redirect("accounts:two-factor-set-up")
     device = actions.start_two_factor_set_up(actor=user)
     key = device.bin_key

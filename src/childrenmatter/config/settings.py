@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # One-time recovery codes, for a lost or broken phone.
+    "django_otp.plugins.otp_static",
     "childrenmatter.accounts",
     "childrenmatter.people",
     "childrenmatter.frontdoor",
