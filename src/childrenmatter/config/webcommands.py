@@ -7,6 +7,7 @@ data commands never pay for it.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import re
 
@@ -107,6 +108,10 @@ def _warm_worker(worker) -> None:
             continue
         for name in environment.list_templates(filter_func=lambda n: n.endswith(".html")):
             environment.get_template(name)
+    # The bank holiday calendar behind every clock on the pages, read once per process.
+    from childrenmatter.clocks.calendar import is_working_day
+
+    is_working_day(datetime.date.today())
     worker.log.info("worker %s ready: pages imported, templates compiled", worker.pid)
 
 
