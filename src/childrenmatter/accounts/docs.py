@@ -36,6 +36,8 @@ DESCRIPTIONS = {
     "view_improvement": "See improvement plans, the board view and councillors' questions",
     "edit_improvement_plan": "Change an improvement plan: actions, RAG, milestones, risks",
     "answer_question": "Record a councillor's question and its response",
+    "refresh_figures": "Take the dashboards' figures again now rather than at the next "
+    "scheduled refresh",
 }
 UNDESCRIBED = "(describe it in accounts/docs.py)"
 

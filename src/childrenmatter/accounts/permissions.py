@@ -37,6 +37,8 @@ class Permission(StrEnum):
     VIEW_IMPROVEMENT = "view_improvement"
     EDIT_IMPROVEMENT_PLAN = "edit_improvement_plan"  # themes, actions, RAG, milestones, risks
     ANSWER_QUESTION = "answer_question"  # record a councillor's question and its response
+    # Take the dashboards' snapshot again now: recomputes every figure, shows no child.
+    REFRESH_FIGURES = "refresh_figures"
 
 
 P = Permission
@@ -58,11 +60,13 @@ _IMPROVEMENT = {P.VIEW_IMPROVEMENT, P.EDIT_IMPROVEMENT_PLAN, P.ANSWER_QUESTION}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FRONT_DOOR_PRACTITIONER: frozenset(_PRACTICE),
     Role.SOCIAL_WORKER: frozenset(_PRACTICE | _CASEWORK),
-    Role.TEAM_MANAGER: frozenset(_MANAGEMENT | _IMPROVEMENT | {P.CHECK_RETURNS}),
+    Role.TEAM_MANAGER: frozenset(
+        _MANAGEMENT | _IMPROVEMENT | {P.CHECK_RETURNS, P.REFRESH_FIGURES}),
     Role.HEAD_OF_SERVICE: frozenset(
-        _MANAGEMENT | _IMPROVEMENT | {P.VIEW_ACCESS_LOG, P.CHECK_RETURNS}),
+        _MANAGEMENT | _IMPROVEMENT | {P.VIEW_ACCESS_LOG, P.CHECK_RETURNS, P.REFRESH_FIGURES}),
     # Figures only: no child's record, no case notes.
-    Role.PERFORMANCE_ANALYST: frozenset({P.VIEW_FIGURES, P.CHECK_RETURNS, P.VIEW_IMPROVEMENT}),
+    Role.PERFORMANCE_ANALYST: frozenset(
+        {P.VIEW_FIGURES, P.CHECK_RETURNS, P.VIEW_IMPROVEMENT, P.REFRESH_FIGURES}),
     Role.PARTNER: frozenset({P.MAKE_PARTNER_REFERRAL}),
     # Reads everything a manager reads, changes nothing.
     Role.AUDITOR: frozenset(

@@ -1,8 +1,9 @@
 """Who may see the dashboards, the children behind a figure, and refresh the figures.
 
 Figures need VIEW_FIGURES in the authority; the children behind one need VIEW_PERSON there
-too (a performance analyst sees figures only). The page's authority is the one asked for
-(``?authority=``) if the user has the permission there, or their first such authority.
+too (a performance analyst sees figures only); refreshing them needs REFRESH_FIGURES. The
+page's authority is the one asked for (``?authority=``) if the user has the permission
+there, or their first such authority.
 """
 
 from __future__ import annotations
@@ -10,15 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from childrenmatter.accounts.models import Role, StaffMembership
 from childrenmatter.accounts.permissions import Permission, authorities_where
-
-# Refreshing recomputes every authority's figures and can take a minute on a large
-# dataset, so it is for the people who answer for the figures: analysts and managers
-# (the dashboards brief, issue 6). It reveals nothing, so it is a role list here rather
-# than a permission of its own in accounts.permissions (whose table docs/security.md shows).
-REFRESHING_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER,
-                              Role.HEAD_OF_SERVICE})
 
 
 def authority_for(request: HttpRequest, permission: Permission) -> str:
@@ -39,7 +32,7 @@ def authority_for(request: HttpRequest, permission: Permission) -> str:
 
 
 def may_refresh(user) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return any(Role(membership.role) in REFRESHING_ROLES
-               for membership in StaffMembership.objects.for_user(user))
+    """Refreshing recomputes every authority's figures and can take a while on a large
+    dataset, so it is for those who answer for the figures: REFRESH_FIGURES
+    (accounts.permissions) in any authority they work for."""
+    return bool(authorities_where(user, Permission.REFRESH_FIGURES))
