@@ -287,6 +287,8 @@ PAGES: dict[str, Page] = {
                                 post=holders(P.CHECK_RETURNS)),
     "analysts:download-903": Page(lambda w: "/returns/903.zip", get=holders(P.CHECK_RETURNS)),
     "analysts:download-cin": Page(lambda w: "/returns/cin.xml", get=holders(P.CHECK_RETURNS)),
+    "analysts:download-annex-a": Page(lambda w: "/returns/annex-a.xlsx",
+                                      get=holders(P.CHECK_RETURNS)),
     # Improvement plans, the board and councillors' questions: no child's record, so
     # analysts and auditors read them; managers change them.
     "improvement:index": Page(lambda w: "/improvement/", get=_VIEW_PLANS),

@@ -4,6 +4,7 @@ against the DfE's rules, download the report, download the returns made from the
 from __future__ import annotations
 
 import csv
+import html
 import io
 import tempfile
 import zipfile
@@ -162,7 +163,7 @@ def test_others_are_refused(client, make_staff, small_dataset, role):
         extra["partner_organisation"] = PartnerOrganisation.objects.create(
             name="Acklam Primary", kind="school", la_code="806")
     client.force_login(make_staff(role, **extra))
-    for path in ("/returns/", "/returns/903.zip", "/returns/cin.xml"):
+    for path in ("/returns/", "/returns/903.zip", "/returns/cin.xml", "/returns/annex-a.xlsx"):
         assert client.get(path).status_code == 403, path
     assert client.post("/returns/report.csv", {}).status_code == 403
     assert 'href="/returns/"' not in client.get("/people/").content.decode()
@@ -188,3 +189,48 @@ def test_an_annex_a_workbook_is_checked(analyst, good_annex_a):
         SimpleUploadedFile("annex-a.xlsx", b"not a workbook at all")]})
     assert response.status_code == 400
     assert "The files cannot be read: annex-a.xlsx" in response.content.decode()
+
+
+def test_annex_a_downloads_for_the_day_chosen_and_every_download_is_in_the_access_log(
+    client, make_staff, small_dataset
+):
+    import openpyxl
+
+    from childrenmatter.accounts.models import AccessLog
+
+    analyst = make_staff("performance_analyst")
+    client.force_login(analyst)
+    response = client.get("/returns/annex-a.xlsx", {"at": "2025-03-31"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="Annex-A-806-2025-03-31.xlsx"')
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    assert workbook.sheetnames[0] == "List 1" and "List 11" in workbook.sheetnames
+    client.get("/returns/903.zip", {"year": "2018"})
+    client.get("/returns/cin.xml", {"year": "2025"})
+    logged = {entry.what: entry for entry in AccessLog.objects.filter(user=analyst)}
+    assert set(logged) == {"return downloaded: Annex-A-806-2025-03-31.xlsx",
+                           "return downloaded: SSDA903-806-2017-18.zip",
+                           "return downloaded: CIN-806-2024-25.xml"}
+    assert logged["return downloaded: SSDA903-806-2017-18.zip"].children == 1  # child B
+    assert all(entry.la_code == "806" and entry.person is None for entry in logged.values())
+    assert all(entry.children >= 1 for entry in logged.values())
+    # the access log page and its CSV show them, with how many children each file names
+    auditor = make_staff("auditor")
+    client.force_login(auditor)
+    assert "Download naming 1 children (806)" in client.get("/access-log/").content.decode()
+    rows = list(csv.DictReader(io.StringIO(b"".join(
+        client.get("/access-log.csv").streaming_content).decode())))
+    assert {row["children"] for row in rows if row["what"].startswith("return downloaded")} >= {"1"}
+
+
+def test_annex_a_at_a_day_that_is_not_a_date_is_refused_naming_it(client, make_staff,
+                                                                 small_dataset):
+    from childrenmatter.accounts.models import AccessLog
+
+    client.force_login(make_staff("performance_analyst"))
+    response = client.get("/returns/annex-a.xlsx", {"at": "31/03/2025"})
+    assert response.status_code == 400
+    assert "at: '31/03/2025' is not a date written as YYYY-MM-DD" in html.unescape(
+        response.content.decode())
+    assert not AccessLog.objects.exists()  # nothing left the service

@@ -120,10 +120,12 @@ class StaffMembership(models.Model):
 
 
 class AccessLog(models.Model):
-    """One read of a child's or adult's record by a person, allowed or refused.
+    """One read of a child's or adult's record by a person, allowed or refused; or one
+    download of a file naming many children (a statutory return), with how many.
 
     Written by the access choke points (``people.access``), never by views directly, and
-    never changed or deleted. ``what`` names the page or API endpoint that was read.
+    never changed or deleted. ``what`` names the page or API endpoint that was read, or the
+    file downloaded.
     """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -136,8 +138,11 @@ class AccessLog(models.Model):
     )
     la_code = models.CharField("LA code", max_length=3)
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="access_log", db_index=True
+        "people.Person", on_delete=models.PROTECT, related_name="access_log", db_index=True,
+        null=True, blank=True, help_text="Null for a download naming many children.",
     )
+    # How many children a downloaded file names (a return); null for a read of one person.
+    children = models.PositiveIntegerField(null=True, blank=True)
     what = models.CharField(max_length=100)
     allowed = models.BooleanField()
     reason = models.CharField(max_length=200, blank=True)
@@ -146,6 +151,13 @@ class AccessLog(models.Model):
         ordering = ["-at", "-id"]
         # The access log page: one authority's entries, newest first.
         indexes = [models.Index(fields=["la_code", "-at"], name="accesslog_authority_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False, children__isnull=True)
+                | models.Q(person__isnull=True, children__isnull=False),
+                name="accesslog_one_person_or_a_download",
+            ),
+        ]
 
     def __str__(self) -> str:
         verb = "read" if self.allowed else "was refused"

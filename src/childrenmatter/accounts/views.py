@@ -313,7 +313,7 @@ def _access_log_rows(request: HttpRequest):
     # Reading the log is not a read of anyone's record: nothing here goes through
     # people.access, and only the person's id and local identifier are shown, not names.
     rows = rows.select_related("user", "partner_organisation", "person").only(
-        "at", "la_code", "what", "allowed", "reason", "user__username",
+        "at", "la_code", "what", "allowed", "reason", "children", "user__username",
         "partner_organisation__name", "person__id", "person__local_id",
     ).order_by("-at", "-id")
     return form, rows
@@ -384,7 +384,7 @@ def access_log_csv(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:access-log')}?{request.GET.urlencode()}")
     writer = csv.writer(_Echo())
     header = ["at", "user", "partner_organisation", "la_code", "person_id", "person_local_id",
-              "what", "allowed", "reason"]
+              "what", "allowed", "reason", "children"]
 
     def lines():
         yield writer.writerow(header)
@@ -393,8 +393,9 @@ def access_log_csv(request: HttpRequest) -> HttpResponse:
                 timezone.localtime(row.at).isoformat(timespec="seconds"),
                 row.user.username if row.user else "",
                 row.partner_organisation.name if row.partner_organisation else "",
-                row.la_code, row.person_id, row.person.local_id, row.what,
-                "yes" if row.allowed else "no", row.reason,
+                row.la_code, row.person_id or "", row.person.local_id if row.person else "",
+                row.what, "yes" if row.allowed else "no", row.reason,
+                "" if row.children is None else row.children,
             )])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv")

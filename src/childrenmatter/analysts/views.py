@@ -27,6 +27,7 @@ from django.core.files.uploadhandler import (
 )
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,6 +35,7 @@ from childrenmatter.accounts.permissions import Permission, authorities_where
 from childrenmatter.analysts.forms import CheckReturnForm
 from childrenmatter.dataset.io import DatasetError, read_dataset
 from childrenmatter.errors import UserError
+from childrenmatter.people.access import log_download
 from childrenmatter.returns import cin, ssda903
 from childrenmatter.returns.findings import FIELDS, Finding
 from childrenmatter.returns.findings import render as render_findings
@@ -257,11 +259,22 @@ def _year(request: HttpRequest, first: int, last: int, default: int) -> int:
     return int(text)
 
 
-def _tables(names) -> dict[str, pl.DataFrame]:
+def _tables(names, la_code: str) -> dict[str, pl.DataFrame]:
+    """The tables the return needs, for one authority only (read and checked alone)."""
     try:
-        return read_dataset(settings.CHILDRENMATTER_DATASET, tables=names)
+        return read_dataset(settings.CHILDRENMATTER_DATASET, tables=names,
+                            authorities=[la_code])
     except DatasetError as error:
         raise _NoDataset(str(error)) from None
+
+
+def _download(request, body: bytes, *, content_type: str, filename: str, la_code: str,
+              what: str, children: int) -> HttpResponse:
+    """The file, with its download in the access log (who, what, how many children)."""
+    log_download(request.user, la_code=la_code, what=what, children=children)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 class _NoDataset(Exception):
@@ -281,7 +294,8 @@ def download_903(request: HttpRequest) -> HttpResponse:
     year = _year(request, ssda903.FIRST_YEAR, ssda903.LAST_YEAR,
                  _download_years(la_code)["default_903"])
     try:
-        return_903 = ssda903.write_903(_tables(RETURN_903_TABLES), year, authority=la_code)
+        return_903 = ssda903.write_903(_tables(RETURN_903_TABLES, la_code), year,
+                                       authority=la_code)
     except (_NoDataset, UserError) as error:
         return _no_return(request, error)
     buffer = io.BytesIO()
@@ -289,10 +303,14 @@ def download_903(request: HttpRequest) -> HttpResponse:
         for name, frame in return_903.items():
             archive.writestr(ssda903.TABLE_903[name].file_name,
                              frame.write_csv(null_value=""))
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="SSDA903-{la_code}-{year - 1}-{year % 100:02d}.zip"')
-    return response
+    children = set()
+    for frame in return_903.values():
+        if "CHILD" in frame.columns:
+            children.update(frame["CHILD"].drop_nulls().to_list())
+    name = f"SSDA903-{la_code}-{year - 1}-{year % 100:02d}.zip"
+    return _download(request, buffer.getvalue(), content_type="application/zip",
+                     filename=name, la_code=la_code, what=f"return downloaded: {name}",
+                     children=len(children))
 
 
 @login_required
@@ -305,13 +323,55 @@ def download_cin(request: HttpRequest) -> HttpResponse:
         return _refused(request)
     year = _year(request, cin.FIRST_YEAR, cin.LAST_YEAR, _download_years(la_code)["default_cin"])
     try:
-        xml = cin.write_cin(_tables(cin.CIN_TABLES), year, authority=la_code)
+        xml = cin.write_cin(_tables(cin.CIN_TABLES, la_code), year, authority=la_code)
     except (_NoDataset, UserError) as error:
         return _no_return(request, error)
-    response = HttpResponse(xml, content_type="application/xml")
-    response["Content-Disposition"] = (
-        f'attachment; filename="CIN-{la_code}-{year - 1}-{year % 100:02d}.xml"')
-    return response
+    name = f"CIN-{la_code}-{year - 1}-{year % 100:02d}.xml"
+    return _download(request, xml, content_type="application/xml", filename=name,
+                     la_code=la_code, what=f"return downloaded: {name}",
+                     children=xml.count(b"<Child>"))
+
+
+@login_required
+@require_GET
+def download_annex_a(request: HttpRequest) -> HttpResponse:
+    """Ofsted's Annex A workbook at a date (default: the last day of the data), for the
+    user's authority: what inspectors ask for on the first day."""
+    from childrenmatter.returns.annexa import ANNEX_A_TABLES, annex_a_lists, workbook_bytes
+
+    try:
+        la_code = _authority(request)
+    except _Refused:
+        return _refused(request)
+    try:
+        at = _annex_a_date(request, la_code)
+    except UserError as error:
+        return render(request, "analysts/no_return.html", {"problem": str(error)}, status=400)
+    try:
+        lists = annex_a_lists(_tables(ANNEX_A_TABLES, la_code), at, authority=la_code)
+        body = workbook_bytes(lists)
+    except (_NoDataset, UserError) as error:
+        return _no_return(request, error)
+    children = set()
+    for frame in lists.values():
+        if "Child Unique ID" in frame.columns:
+            children.update(frame["Child Unique ID"].drop_nulls().cast(pl.String).to_list())
+    name = f"Annex-A-{la_code}-{at:%Y-%m-%d}.xlsx"
+    return _download(
+        request, body, filename=name, la_code=la_code, what=f"return downloaded: {name}",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        children=len(children))
+
+
+def _annex_a_date(request: HttpRequest, la_code: str) -> date:
+    text = request.GET.get("at", "").strip()
+    if not text:
+        return _dataset_end(la_code) or timezone.localdate()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"at: {text!r} is not a date written as YYYY-MM-DD, "
+                        "as in 2025-03-31") from None
 
 
 def _no_return(request: HttpRequest, error: Exception) -> HttpResponse:

@@ -50,6 +50,14 @@ def log_access(
            partner_organisation=partner_organisation).save()
 
 
+def log_download(user, *, la_code: str, what: str, children: int) -> None:
+    """A file naming many children left the service (a statutory return): who, which
+    authority, what, how many children. One entry, not one per child: the file is what was
+    taken, and the return itself lists them."""
+    AccessLog.objects.create(user=user, la_code=la_code, person=None, children=children,
+                             what=what[:100], allowed=True)
+
+
 def access_person(
     user, person_id: int, *, what: str, permission: Permission = Permission.VIEW_PERSON
 ) -> Person:
