@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.db.models import F
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from childrenmatter.improvement import actions, compare
@@ -104,3 +104,38 @@ def _made_days_ago(plan, days: int):
     for model in (Action, Milestone):
         model.history.filter(plan_id=plan.pk).update(history_date=F("history_date") - back)
     return Plan.objects.get(pk=plan.pk)
+
+
+@pytest.mark.django_db
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          deadline=None)
+@given(ratings=st.lists(st.sampled_from(["red", "amber", "green"]), min_size=1, max_size=5),
+       data=st.data())
+def test_between_any_two_days_the_rag_move_is_the_net_one(make_staff, ratings, data):
+    """One review a day; comparing two days shows a RAG move exactly when the ratings at the
+    ends of those days differ, whatever happened between."""
+    manager = make_staff("head_of_service")
+    plan, _, action, _ = make_plan(manager)
+    days = len(ratings)
+    # The plan was made ``days`` days ago (day 0); review k is on day k, the last today.
+    plan = _made_days_ago(plan, 1)
+    for day, rating in enumerate(ratings, start=1):
+        action = Action.objects.get(pk=action.pk)
+        actions.change_action(actor=manager, action=action, expected_version=action.version,
+                              owner=action.owner, status="open", rag=rating,
+                              rag_reason=f"Review on day {day}", due_on=action.due_on)
+        if day < days:
+            plan = _made_days_ago(plan, 1)
+    today = timezone.localdate()
+    assert timezone.localtime(plan.created_at).date() == today - dt.timedelta(days=days)
+    first = data.draw(st.integers(0, days), label="first")
+    second = data.draw(st.integers(first, days), label="second")
+    rag_at = ["green", *ratings]
+
+    def date_of(day: int) -> dt.date:
+        return today - dt.timedelta(days=days - day)
+
+    changes = compare.rows(compare.state_for(plan, date_of(first)),
+                           compare.state_for(plan, date_of(second)))
+    moved = [word for row in changes for word in row.changes if word.startswith("RAG ")]
+    assert bool(moved) == (rag_at[first] != rag_at[second]), (rag_at, first, second, moved)
