@@ -154,3 +154,45 @@ def test_an_auditor_reads_a_question_but_may_not_answer_it(client, manager, make
     assert page.status_code == 200 and "Save the response" not in page.content.decode()
     assert client.post(f"/improvement/questions/{question.pk}/",
                        {"response": "x"}).status_code == 403
+
+
+def _days_ago(plan, days: int):
+    from django.db.models import F
+
+    from childrenmatter.improvement.models import Milestone, Plan
+
+    back = dt.timedelta(days=days)
+    Plan.objects.filter(pk=plan.pk).update(created_at=F("created_at") - back)
+    for model in (Action, Milestone):
+        model.history.filter(plan_id=plan.pk).update(history_date=F("history_date") - back)
+    return Plan.objects.get(pk=plan.pk)
+
+
+def test_the_board_shows_only_what_changed_since_the_board_date_recorded(client, manager):
+    plan, _, action, _ = make_plan(manager)
+    plan = _days_ago(plan, 5)
+    action = actions.change_action(actor=manager, action=action,
+                                   expected_version=action.version, owner=action.owner,
+                                   status="open", rag="red", rag_reason="Before the board",
+                                   due_on=action.due_on)
+    plan = _days_ago(plan, 3)  # the red rating: three days ago; the plan: eight
+    client.force_login(manager)
+    board_on = timezone.localdate() - dt.timedelta(days=2)
+    response = client.post(f"/improvement/plans/{plan.pk}/board/date/", {
+        "version": plan.version, "board_on_day": board_on.day,
+        "board_on_month": board_on.month, "board_on_year": board_on.year})
+    assert response.status_code == 302
+    action = Action.objects.get(pk=action.pk)
+    actions.change_action(actor=manager, action=action, expected_version=action.version,
+                          owner=action.owner, status="open", rag="red",
+                          rag_reason="After the board", due_on=dt.date(2027, 4, 30),
+                          why="Recruitment")
+    text = client.get(f"/improvement/plans/{plan.pk}/board/").content.decode()
+    changes = text.split('id="changes"')[1]
+    assert "Slipped from 31 March 2027 to 30 April 2027" in changes
+    assert "RAG green to red" not in changes
+    future = timezone.localdate() + dt.timedelta(days=1)
+    refused = client.post(f"/improvement/plans/{plan.pk}/board/date/", {
+        "version": plan.version + 1, "board_on_day": future.day,
+        "board_on_month": future.month, "board_on_year": future.year})
+    assert "must be today or in the past" in refused.content.decode()
