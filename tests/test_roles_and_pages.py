@@ -102,6 +102,7 @@ def _improvement(world) -> dict:
             Milestone,
             Plan,
             Question,
+            Risk,
             Theme,
         )
 
@@ -116,11 +117,12 @@ def _improvement(world) -> dict:
         evidence.file.save("audit.txt", ContentFile(b"audit"), save=True)
         milestone = Milestone.objects.create(plan=plan, action=action, title="Rota agreed",
                                              due_on=today)
+        risk = Risk.objects.create(plan=plan, title="Staff leave", likelihood=4, impact=4)
         question = Question.objects.create(la_code="806", member="Councillor A", asked_on=today,
                                            meeting="Briefing", question="Why?",
                                            answerer="Head of service", due_on=today)
         world.update(plan=plan, action=action, evidence=evidence, milestone=milestone,
-                     question=question)
+                     question=question, risk=risk)
     return world
 
 
@@ -313,6 +315,9 @@ PAGES: dict[str, Page] = {
         get=_EDIT_PLANS, post=_EDIT_PLANS),
     "improvement:add-risk": Page(lambda w: _plan_path(w, "risks/new/"), get=_EDIT_PLANS,
                                  post=_EDIT_PLANS),
+    "improvement:change-risk": Page(
+        lambda w: _plan_path(w, f"risks/{_improvement(w)['risk'].pk}/"),
+        get=_EDIT_PLANS, post=_EDIT_PLANS),
     "improvement:add-update": Page(lambda w: _plan_path(w, "updates/new/"), get=_EDIT_PLANS,
                                    post=_EDIT_PLANS),
     "improvement:compare": Page(lambda w: _plan_path(w, "compare/"), get=_VIEW_PLANS),

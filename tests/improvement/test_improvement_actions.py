@@ -160,3 +160,16 @@ def test_an_analyst_may_not_record_or_answer_questions(make_staff):
         actions.record_question(actor=make_staff("performance_analyst"), la_code="806",
                                 member="Cllr B", asked_on=TODAY, meeting="Scrutiny",
                                 question="Why?", answerer="DCS", due_on=TODAY, today=TODAY)
+
+
+def test_a_risk_rescored_is_kept_with_the_old_score(manager):
+    plan, _, _, _ = make_plan(manager)
+    risk = actions.add_risk(actor=manager, plan=plan, title="Agency staff leave", likelihood=4,
+                            impact=4)
+    risk = actions.change_risk(actor=manager, risk=risk, expected_version=risk.version,
+                               likelihood=2, impact=4, mitigation="Retention payment")
+    assert risk.score == 8
+    assert risk.history.first().history_change_reason == "score 16 to 8"
+    with pytest.raises(StaleVersion):
+        actions.change_risk(actor=manager, risk=risk, expected_version=1, likelihood=5,
+                            impact=5)

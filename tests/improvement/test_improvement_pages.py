@@ -86,6 +86,9 @@ def test_evidence_is_uploaded_and_downloaded_by_those_who_may_see_the_plan(
 
 def _board_plan(manager):
     plan, _, action, _ = make_plan(manager)  # its milestone was due on 15 January 2026
+    actions.add_risk(actor=manager, plan=plan, title="Agency staff leave", likelihood=4,
+                     impact=4, mitigation="Retention payment")
+    actions.add_risk(actor=manager, plan=plan, title="A low risk", likelihood=2, impact=2)
     actions.change_action(actor=manager, action=action, expected_version=action.version,
                           owner=action.owner, status="open", rag="red",
                           rag_reason="Agency staff left", due_on=action.due_on)
@@ -101,6 +104,8 @@ def test_the_board_shows_overdue_milestones_red_actions_and_what_changed(client,
     red = text.split('id="red-actions"')[1].split("</table>")[0]
     assert "Decide every contact within a day" in red and "Agency staff left" in red
     assert "RAG green to red" in text.split('id="changes"')[1]
+    risks = text.split('id="high-risks"')[1].split("</table>")[0]
+    assert "Agency staff leave" in risks and "A low risk" not in risks
 
 
 def test_the_board_exports_as_excel_and_pdf(client, manager):
@@ -112,6 +117,8 @@ def test_the_board_exports_as_excel_and_pdf(client, manager):
     assert red[0][:3] == ("Red", "The front door", "Decide every contact within a day")
     overdue = list(book["Overdue milestones"].iter_rows(min_row=4, values_only=True))
     assert overdue[0][0] == "Rota agreed"
+    risks = list(book["High risks"].iter_rows(min_row=4, values_only=True))
+    assert [(row[0], row[4]) for row in risks] == [("Agency staff leave", 16)]
     pdf = client.get(f"/improvement/plans/{plan.pk}/board.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     words = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)

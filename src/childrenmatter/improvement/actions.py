@@ -303,6 +303,26 @@ def add_risk(*, actor, plan: Plan, title: str, likelihood, impact, mitigation: s
     return risk
 
 
+def change_risk(*, actor, risk: Risk, expected_version: int | None, likelihood, impact,
+                mitigation: str = "", owner: str = "") -> Risk:
+    """The weekly risk analysis: a risk rescored, its mitigation or owner updated."""
+    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, risk.plan.la_code)
+    errors: dict[str, list[str]] = {}
+    likelihood = _check_score(errors, "likelihood", likelihood, "Likelihood")
+    impact = _check_score(errors, "impact", impact, "Impact")
+    mitigation = _text(errors, "mitigation", mitigation, "the mitigation", 4000, required=False)
+    owner = _text(errors, "owner", owner, "the risk's owner", 200, required=False)
+    _raise(errors)
+    with transaction.atomic():
+        risk = lock_at_version(risk, expected_version)
+        before = risk.score
+        risk.likelihood, risk.impact = likelihood, impact
+        risk.mitigation, risk.owner = mitigation, owner
+        reason = f"score {before} to {risk.score}" if risk.score != before else "reviewed"
+        save_new_version(risk, actor=actor, reason=reason)
+    return risk
+
+
 # --- Evidence and weekly updates -----------------------------------------------------------
 
 

@@ -71,6 +71,10 @@ def board_xlsx(board: Board) -> bytes:
           ("Milestone", "Action", "Due date", "Days overdue"),
           [(m.title, m.action.title if m.action else "", m.due_on, (board.today - m.due_on).days)
            for m in board.overdue_milestones], (50, 50, 14, 14))
+    sheet("High risks", f"{plan.title}: risks scored 15 or more at {long_date(board.today)}",
+          ("Risk", "Owner", "Likelihood", "Impact", "Score", "Mitigation"),
+          [(r.title, r.owner, r.likelihood, r.impact, r.score, r.mitigation)
+           for r in board.high_risks], (50, 24, 12, 12, 10, 60))
     sheet("Changes", f"{plan.title}: what changed since {long_date(board.since)}",
           ("Kind", "Theme", "Title", "What changed"),
           [(row.kind, board.themes.get(row.theme_id, ""), row.title, "; ".join(row.changes))

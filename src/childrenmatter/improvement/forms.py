@@ -127,6 +127,10 @@ class RiskForm(Form):
     owner = forms.CharField(required=False)
 
 
+class ChangeRiskForm(RiskForm):
+    version = forms.IntegerField(required=False)
+
+
 class EvidenceForm(Form):
     note = forms.CharField(required=False)
     file = forms.FileField(required=False)

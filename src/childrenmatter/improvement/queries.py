@@ -16,9 +16,11 @@ from childrenmatter.improvement.models import (
     Question,
     QuestionStatus,
     Rag,
+    Risk,
 )
 
 TREND_MONTHS = 12  # the last year of an indicator beside the action meant to move it
+HIGH_RISK_SCORE = 15  # likelihood x impact from which a risk goes to the board
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Board:
     changes: list[compare.Row]
     summary: compare.Summary
     themes: dict[int, str]
+    high_risks: list[Risk]
 
 
 def board(plan: Plan, today: dt.date | None = None) -> Board:
@@ -52,6 +55,8 @@ def board(plan: Plan, today: dt.date | None = None) -> Board:
         since=since or timezone.localtime(plan.created_at).date(),
         changes=rows, summary=compare.summary(rows),
         themes=dict(plan.themes.values_list("id", "title")),
+        high_risks=sorted((risk for risk in plan.risks.all() if risk.score >= HIGH_RISK_SCORE),
+                          key=lambda risk: (-risk.score, risk.pk)),
     )
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/milestones/<int:milestone_id>/", views.change_milestone,
          name="change-milestone"),
     path("plans/<int:plan_id>/risks/new/", views.add_risk, name="add-risk"),
+    path("plans/<int:plan_id>/risks/<int:risk_id>/", views.change_risk, name="change-risk"),
     path("plans/<int:plan_id>/updates/new/", views.add_update, name="add-update"),
     path("plans/<int:plan_id>/compare/", views.compare_page, name="compare"),
     path("plans/<int:plan_id>/board/", views.board_page, name="board"),

@@ -30,6 +30,7 @@ from childrenmatter.improvement.models import (
     Question,
     QuestionStatus,
     Rag,
+    Risk,
 )
 from childrenmatter.versions import StaleVersion
 from childrenmatter.web.govuk import long_date
@@ -341,6 +342,30 @@ def add_risk(request: HttpRequest, plan_id: int) -> HttpResponse:
         )):
             return redirect(reverse("improvement:plan", args=[plan.pk]) + "#risks")
     return _page(request, "improvement/add_risk.html", {"plan": plan, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_risk(request: HttpRequest, plan_id: int, risk_id: int) -> HttpResponse:
+    plan = _get_plan_for_user(request, plan_id, Permission.EDIT_IMPROVEMENT_PLAN)
+    risk = Risk.objects.filter(pk=risk_id, plan=plan).first()
+    if risk is None:
+        raise Http404("No such risk")
+    form = forms.ChangeRiskForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": risk.version, "likelihood": risk.likelihood, "impact": risk.impact,
+                 "mitigation": risk.mitigation, "owner": risk.owner})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _call(form, lambda: actions.change_risk(
+            actor=request.user, risk=risk, expected_version=data["version"],
+            likelihood=data["likelihood"], impact=data["impact"],
+            mitigation=data["mitigation"], owner=data["owner"],
+        )):
+            return redirect(reverse("improvement:plan", args=[plan.pk]) + "#risks")
+    return _page(request, "improvement/change_risk.html", {
+        "plan": plan, "risk": risk, "form": form,
+    })
 
 
 @login_required
