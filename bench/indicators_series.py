@@ -96,7 +96,8 @@ def main() -> None:
         print(f"peak memory: {peak:.0f} MB; load average before: {load:.1f}, after: "
               f"{os.getloadavg()[0]:.1f}")
         print(f"reproduce: .venv/bin/python bench/indicators_series.py --dataset {folder} "
-              f"--to {args.to} --repeat {args.repeat} --only-one")
+              f"--to {args.to} --repeat {args.repeat} --only-one"
+              + (" --no-validate" if args.no_validate else ""))
         return
     began = time.perf_counter()
     tables = read_dataset(folder, tables=INDICATOR_TABLES, validate=not args.no_validate)
