@@ -55,10 +55,13 @@ def test_the_comparison_page_takes_two_dates(make_staff, client):
     text = client.get(f"/improvement/plans/{plan.pk}/compare/", {
         "from_day": week_one.day, "from_month": week_one.month, "from_year": week_one.year,
     }).content.decode()
-    assert f"The plan at {week_one.day} {week_one:%B %Y} beside the plan at now" in text
+    assert f"From the end of {week_one.day} {week_one:%B %Y} to now:" in text
+    assert "<li>2 RAG moves</li>" in text and "<li>2 slipped dates</li>" in text
     # Amber after the week-one review and amber now (red between): no RAG move here.
     row = text.split("Decide every contact within one working day")[1].split("</tr>")[0]
     assert "RAG " not in row and "Slipped" in row
+    original = client.get(f"/improvement/plans/{plan.pk}/compare/").content.decode()
+    assert "<li>3 RAG moves</li>" in original and "<li>0 new</li>" in original
     bad = client.get(f"/improvement/plans/{plan.pk}/compare/", {"from_day": "31",
                                                                 "from_month": "2",
                                                                 "from_year": "2026"})

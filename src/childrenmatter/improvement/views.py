@@ -397,7 +397,7 @@ def _point_name(plan: Plan, point) -> str:
         return f"the original plan ({long_date(timezone.localtime(plan.created_at).date())})"
     if point == compare.NOW:
         return "now"
-    return long_date(point)
+    return f"the end of {long_date(point)}"
 
 
 @login_required
@@ -414,7 +414,7 @@ def compare_page(request: HttpRequest, plan_id: int) -> HttpResponse:
     after = compare.state_for(plan, end)
     rows = compare.rows(before, after)
     return _page(request, "improvement/compare.html", {
-        "plan": plan, "form": form, "rows": rows, "summary": compare.summary(rows),
+        "plan": plan, "form": form, "rows": rows, "counts": compare.summary(rows),
         "start_name": _point_name(plan, start), "end_name": _point_name(plan, end),
         "themes": dict(plan.themes.values_list("id", "title")),
     })
