@@ -203,3 +203,16 @@ def test_the_board_shows_only_what_changed_since_the_board_date_recorded(client,
         "version": plan.version + 1, "board_on_day": future.day,
         "board_on_month": future.month, "board_on_year": future.year})
     assert "must be today or in the past" in refused.content.decode()
+
+
+def test_another_authority_s_staff_see_none_of_its_plans_or_questions(client, manager,
+                                                                      make_staff):
+    make_plan(manager)
+    actions.record_question(actor=manager, la_code="806", member="Councillor A Jones",
+                            asked_on=timezone.localdate(), meeting="Scrutiny",
+                            question="Why?", answerer="DCS", due_on=timezone.localdate())
+    client.force_login(make_staff("head_of_service", la_code="805"))
+    assert "Immediate assurance plan" not in client.get("/improvement/").content.decode()
+    assert "Councillor A Jones" not in client.get("/improvement/questions/").content.decode()
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/improvement/questions.xlsx").content))
+    assert list(book["Member briefing"].iter_rows(min_row=4, values_only=True)) == []
