@@ -33,6 +33,9 @@ def test_the_demo_plan_has_weeks_of_history_to_compare(make_staff):
     assert [action.title for action in board.red_actions] == [
         "Bring caseloads under 20 children per social worker"]
     assert len(queries.overdue_questions(["806"])) == 1
+    # The board met four weeks ago: the updates of the weeks since, newest first.
+    assert [update.summary[:6] for update in board.updates] == [
+        "Week 7", "Week 6", "Week 5", "Week 4"]
     assert set_up_demo_plan(la_code="806") is None
 
 

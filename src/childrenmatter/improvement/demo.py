@@ -115,8 +115,8 @@ def set_up_demo_plan(*, la_code: str) -> Plan | None:
             summary=f"Week {week}: reviewed every action with its owner.")
         _shift_back(plan, 7)
     plan = Plan.objects.get(pk=plan.pk)
-    actions.set_board_date(actor=manager, plan=plan, expected_version=plan.version,
-                           board_on=today - dt.timedelta(weeks=4))
+    plan = actions.set_board_date(actor=manager, plan=plan, expected_version=plan.version,
+                                  board_on=today - dt.timedelta(weeks=4))
     _demo_questions(manager, la_code, today)
     return plan
 

@@ -17,6 +17,7 @@ from childrenmatter.improvement.models import (
     QuestionStatus,
     Rag,
     Risk,
+    WeeklyUpdate,
 )
 
 TREND_MONTHS = 12  # the last year of an indicator beside the action meant to move it
@@ -35,6 +36,7 @@ class Board:
     summary: compare.Summary
     themes: dict[int, str]
     high_risks: list[Risk]
+    updates: list[WeeklyUpdate]  # the weekly updates written since the last board
 
 
 def board(plan: Plan, today: dt.date | None = None) -> Board:
@@ -57,6 +59,7 @@ def board(plan: Plan, today: dt.date | None = None) -> Board:
         themes=dict(plan.themes.values_list("id", "title")),
         high_risks=sorted((risk for risk in plan.risks.all() if risk.score >= HIGH_RISK_SCORE),
                           key=lambda risk: (-risk.score, risk.pk)),
+        updates=list(plan.updates.filter(week_of__gte=since) if since else plan.updates.all()),
     )
 
 
