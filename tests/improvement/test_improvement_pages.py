@@ -119,6 +119,8 @@ def test_the_board_exports_as_excel_and_pdf(client, manager):
     assert overdue[0][0] == "Rota agreed"
     risks = list(book["High risks"].iter_rows(min_row=4, values_only=True))
     assert [(row[0], row[4]) for row in risks] == [("Agency staff leave", 16)]
+    assert book.sheetnames == ["Red and amber", "Overdue milestones", "High risks", "Changes",
+                               "Weekly updates"]
     pdf = client.get(f"/improvement/plans/{plan.pk}/board.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     words = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)

@@ -79,6 +79,9 @@ def board_xlsx(board: Board) -> bytes:
           ("Kind", "Theme", "Title", "What changed"),
           [(row.kind, board.themes.get(row.theme_id, ""), row.title, "; ".join(row.changes))
            for row in board.changes], (12, 28, 50, 70))
+    sheet("Weekly updates", f"{plan.title}: weekly updates since {long_date(board.since)}",
+          ("Week beginning", "Update"),
+          [(update.week_of, update.summary) for update in board.updates], (16, 100))
     book.close()
     return buffer.getvalue()
 
