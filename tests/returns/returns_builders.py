@@ -44,7 +44,7 @@ def hand_built() -> dict[str, pl.DataFrame]:
         "children": [
             {"la_code": LA, "child_id": "C1", "upn": "A123456789012", "sex": "F",
              "date_of_birth": date(2010, 5, 1), "ethnicity": "WBRI", "disabilities": [],
-             "uasc": False},
+             "uasc": False, "mother": False},
             {"la_code": LA, "child_id": "C2", "upn": "B123456789012", "sex": "M",
              "date_of_birth": date(2007, 1, 9), "ethnicity": "BAFR", "disabilities": ["AUT"],
              "uasc": True, "uasc_ceased_date": date(2025, 1, 9)},
@@ -292,14 +292,27 @@ def carried_903(tables: dict[str, pl.DataFrame], years: list[int],
                           key=lambda a: (a["start_date"], a["worker_id"]))
         alloc["reason_ended"] = same_day[-1]["reason_ended"]
     in_header = set().union(*looked_after_in.values()) | {c for c, _ in leavers}
+    # The Header read back is the latest year's: MOTHER as at that year's end.
+    last_end = {}
+    for year in sorted(years):
+        for child_id in looked_after_in[year] | {c for c, b in leavers
+                                                 if bounds(year)[0] <= b <= bounds(year)[1]}:
+            last_end[child_id] = bounds(year)[1]
     kids = []
     for child_id in in_header:
         c = children[child_id]
+        mother, mc_dob = None, None
+        looked_after_last = any(child_id in looked_after_in[y]
+                                and bounds(y)[1] == last_end[child_id] for y in years)
+        if c["sex"] == "F" and c.get("mother") is not None and looked_after_last:
+            born = c.get("mother_child_dob")
+            mother = c["mother"] and (born is None or born <= last_end[child_id])
+            mc_dob = born if mother else None
         kids.append({"child_id": child_id, "upn": c["upn"], "sex": c["sex"],
                      "date_of_birth": c["date_of_birth"], "ethnicity": c["ethnicity"],
                      "uasc": child_id in uasc_children,
                      "uasc_ceased_date": c["uasc_ceased_date"] if child_id in uasc_children
-                     else None})
+                     else None, "mother": mother, "mother_child_dob": mc_dob})
 
     def ordered(values: dict[Any, dict[str, Any]] | list[dict[str, Any]]) -> list[dict[str, Any]]:
         items = list(values.values()) if isinstance(values, dict) else values

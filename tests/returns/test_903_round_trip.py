@@ -97,6 +97,26 @@ def test_read_of_write_gives_back_what_the_903_carries(tmp_path):
         date(2023, 11, 1), date(2024, 10, 1))
 
 
+def test_mother_is_given_for_girls_once_her_child_is_born_and_read_back(tmp_path):
+    tables = hand_built()
+    tables["children"] = tables["children"].with_columns(
+        mother=pl.when(pl.col("child_id") == "C1").then(True).otherwise(pl.col("mother")),
+        mother_child_dob=pl.when(pl.col("child_id") == "C1").then(date(2024, 6, 1)))
+    folders = write_years(tables, [2024, 2025], tmp_path)
+
+    def mother_of(folder: Path) -> dict[str, tuple[str, str]]:
+        rows = csv_rows(folder / "Header.csv")
+        at = rows[0].index("MOTHER")
+        return {r[0]: (r[at], r[at + 1]) for r in rows[1:]}
+
+    # Her child is born after 31 March 2024: not yet a mother in 2023-24. C2 is a boy.
+    assert mother_of(folders[0])["C1"] == ("0", "")
+    assert mother_of(folders[1])["C1"] == ("1", "01/06/2024")
+    assert mother_of(folders[1])["C2"] == ("", "")
+    read = read_903(folders, la_code=LA)["children"].filter(pl.col("child_id") == "C1")
+    assert read.select("mother", "mother_child_dob").row(0) == (True, date(2024, 6, 1))
+
+
 def test_years_are_told_apart_whatever_order_the_folders_are_given(tmp_path):
     tables = hand_built()
     folders = write_years(tables, [2024, 2025], tmp_path)

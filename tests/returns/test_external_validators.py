@@ -217,9 +217,6 @@ OFFLINE_CIN: dict[str, str] = {}
 GAPS_903 = {
     "151": "AD1 NB_ADOPTR/SEX_ADOPTR/LS_ADOPTR blank: the dataset records no adopters",
     "601": "AD1 adopters' details blank (as 151)",
-    "165": "Header MOTHER blank: the dataset records no motherhood",
-    "393": "Header MOTHER blank (as 165)",
-    "607": "Header MOTHER blank (as 165)",
     "187": "OC2 empty: the dataset holds no OC2 facts",
     "191": "OC2 empty (as 187)",
     "630": "PrevPerm empty: the dataset holds no previous permanence",

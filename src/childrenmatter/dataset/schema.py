@@ -125,9 +125,14 @@ CHILDREN = Table(
         Column("uasc_ceased_date", DATE, "Date the child ceased to be UASC.",
                "903 UASC DUC", required=False),
         Column("date_of_death", DATE, "Date of death.", "CIN PersonDeathDate", required=False),
+        Column("mother", BOOL, "A young woman who is a mother, as last recorded (null when "
+               "not recorded; for boys, null).", "903 Header MOTHER", required=False),
+        Column("mother_child_dob", DATE, "Date of birth of her first child.",
+               "903 Header MC_DOB", required=False),
     ),
     key=("la_code", "child_id"),
-    date_order=(("date_of_birth", "date_of_death"), ("date_of_birth", "uasc_ceased_date")),
+    date_order=(("date_of_birth", "date_of_death"), ("date_of_birth", "uasc_ceased_date"),
+                ("date_of_birth", "mother_child_dob")),
 )
 
 CONTACTS = Table(

@@ -236,6 +236,9 @@ def _dataset(combined: dict[str, pl.DataFrame], la: str, la_name: str,
         disabilities=pl.lit([], pl.List(pl.String)),
         uasc=pl.col("is_uasc").fill_null(False),
         uasc_ceased_date="DUC",
+        mother=pl.col("MOTHER").replace_strict({"1": True, "0": False}, default=None,
+                                               return_dtype=pl.Boolean),
+        mother_child_dob="MC_DOB",
     )
 
     episodes = _latest(_table(combined, "Episodes"), ["CHILD", "DECOM"])

@@ -139,9 +139,14 @@ def write_903(
     def of_la(name: str) -> pl.DataFrame:
         return tables[name].filter(pl.col("la_code") == la)
 
-    children = of_la("children").select(
-        "child_id", "sex", "date_of_birth", "ethnicity", "upn", "uasc", "uasc_ceased_date"
-    )
+    children = of_la("children")
+    # Frames made before the dataset held motherhood have no such columns: not recorded.
+    children = children.with_columns(
+        pl.lit(None, dtype).alias(name)
+        for name, dtype in (("mother", pl.Boolean), ("mother_child_dob", pl.Date))
+        if name not in children.columns
+    ).select("child_id", "sex", "date_of_birth", "ethnicity", "upn", "uasc",
+             "uasc_ceased_date", "mother", "mother_child_dob")
     episodes = of_la("episodes").filter(
         (pl.col("decom") <= end) & (pl.col("dec").is_null() | (pl.col("dec") >= start))
     )
@@ -228,17 +233,19 @@ def write_903(
     in_return = pl.concat(
         [looked_after, out["OC3"].select(child_id=pl.col("CHILD"))]
     ).unique()
-    header_children = children.join(in_return, on="child_id", how="semi")
+    header_children = children.join(in_return, on="child_id", how="semi").join(
+        looked_after.with_columns(_LOOKED_AFTER=pl.lit(True)), on="child_id", how="left")
+    # Motherhood only for children looked after in the year, not for care leavers only
+    # in OC3 (rule 628).
+    looked_after_only = pl.col("_LOOKED_AFTER").fill_null(False)
     out["Header"] = header_children.select(
         CHILD=pl.col("child_id"),
         SEX=_sex(year),
         DOB=pl.col("date_of_birth"),
         ETHNIC=pl.col("ethnicity"),
         UPN=_upn(end),
-        # The dataset does not record whether a young person is a mother (see
-        # docs/returns.md), so MOTHER and MC_DOB are left blank.
-        MOTHER=pl.lit(None, pl.String),
-        MC_DOB=pl.lit(None, pl.Date),
+        MOTHER=pl.when(looked_after_only).then(_mother(end)),
+        MC_DOB=pl.when(looked_after_only & (_mother(end) == "1")).then(pl.col("mother_child_dob")),
     )
     out["UASC"] = (
         header_children.join(looked_after, on="child_id", how="semi")
@@ -293,6 +300,15 @@ def _sex(year: int) -> pl.Expr:
     # Before 2024-25 the 903 had only 1 (male) and 2 (female): an unknown sex has no code
     # and is left blank, for the validator to report.
     return pl.col("sex").replace_strict({"M": "1", "F": "2"}, default=None, return_dtype=pl.String)
+
+
+def _mother(end: date) -> pl.Expr:
+    """MOTHER for a girl whose motherhood is recorded: 1 once her first child is born by
+    the year's end, else 0; blank for boys (rule 165) and where it is not recorded."""
+    born_by_then = pl.col("mother_child_dob").is_null() | (pl.col("mother_child_dob") <= end)
+    return (pl.when((pl.col("sex") == "F") & pl.col("mother").is_not_null())
+            .then(pl.when(pl.col("mother") & born_by_then).then(pl.lit("1")).otherwise(pl.lit("0")))
+            .otherwise(pl.lit(None, pl.String)))
 
 
 def _upn(end: date) -> pl.Expr:

@@ -194,6 +194,12 @@ class Writer:
         upns = upn(self.p.la_code, ids, ((dob / YEAR) + 1970).astype(int))
         # UASC status ends by the 18th birthday (rule 304): EIGHTEEN may be the day after.
         eighteen = dob + EIGHTEEN - 1
+        # Young mothers: a judgement of about 3% of girls having a first child between 15
+        # and 18 (the 903 counts a few hundred looked after mothers a year). Recorded for
+        # every girl (903 MOTHER), known as at the period's end.
+        girl = sex == "F"
+        first_child = dob + (rng.uniform(15, 18, n) * YEAR).astype(np.int64)
+        mother = girl & born & (rng.random(n) < 0.03) & (first_child <= self.end)
         return self.frame({
             "child_id": self.child_ids(ids),
             "upn": upns.set(pl.Series(~school_age), None),
@@ -207,6 +213,8 @@ class Writer:
             "uasc": uasc,
             "uasc_ceased_date": dates(np.where(uasc, self.upto(eighteen), NEVER)),
             "date_of_death": dates(np.full(n, NEVER)),
+            "mother": pl.Series(mother).set(pl.Series(~(girl & born)), None),
+            "mother_child_dob": dates(np.where(mother, first_child, NEVER)),
         })
 
     def contacts(self, tables: dict[str, pl.DataFrame]) -> None:
