@@ -31,6 +31,7 @@ from childrenmatter.simulator.records import dates, pick, sequence
 # (SSDA903 2024-25 specification).
 K3_FROM = day(date(2024, 4, 1))
 CONNECTED = ("U1", "U2", "U3")
+NEW_ADOPTERS = "A6 new"   # A6 drawn where A5 was: see Period.placements
 FOSTER = ("U4", "U5", "U6")
 RESIDENTIAL = ("K1", "K2", "R1", "S1")
 MOVE_REASONS = {"CARPL": 0.40, "CREQB": 0.14, "CREQO": 0.10, "CHILD": 0.08, "LAREQ": 0.08,
@@ -147,8 +148,13 @@ class Period:
         if placed != NONE and placed < limit:
             # A5 is placed for adoption with the current foster carers: only from foster
             # care (from placement with parents, say, it would keep PR0: rule 550).
+            # From elsewhere it is A6, marked so that build_care draws nothing more for it
+            # than for an A5 (keeping the calibrated draws as they were).
             fostered = bool(out) and out[-1][1] in FOSTER + CONNECTED
-            out.append((placed, "A5" if rng.random() < 0.1 and fostered else "A6"))
+            if rng.random() < 0.1:
+                out.append((placed, "A5" if fostered else NEW_ADOPTERS))
+            else:
+                out.append((placed, "A6"))
         # Semi-independent placements open on 1 April 2024 became supported accommodation.
         if s < K3_FROM < limit:
             current = [k for d, k in out if d < K3_FROM]
@@ -250,6 +256,14 @@ def build_care(w, tables: dict[str, pl.DataFrame]) -> None:
                 # Placed for adoption with the current foster carers: the same home.
                 details[d] = dict(details[places[i - 1][0]], cost=float(COST[kind]))
                 continue
+            if kind == NEW_ADOPTERS and i > 0:
+                # Placed with adopters from somewhere other than foster care: the local
+                # authority's adoption service, in the area (no draws: see placements).
+                details[d] = dict(details[places[i - 1][0]], provider="PR1", urn=None,
+                                  pl_la=la, pl_location="IN", cost=float(COST["A6"]),
+                                  pl_post=f"{area}{1 + (c + i + 1) % 9} {c % 10}")
+                continue
+            kind = "A6" if kind == NEW_ADOPTERS else kind
             out = rng.random() < (0.7 if kind in RESIDENTIAL else w.p.placed_out_of_area_share)
             if kind in ("P1", "A5", "A6"):
                 out = False
@@ -260,8 +274,11 @@ def build_care(w, tables: dict[str, pl.DataFrame]) -> None:
             distance = float(np.round(lognormal(rng, 28 if out else 3, 0.6, 1)[0], 1))
             details[d] = {
                 "provider": provider,
+                # Each placement its own postcode (in the area: the home's area, another
+                # district), so a move shows in the episode's fields (rules 435, 436).
                 "pl_post": (f"{chr(65 + (c + i) % 26)}{chr(65 + (c * 7 + i) % 26)}"
-                            f"{1 + i % 9} {c % 10}") if out else home,
+                            f"{1 + i % 9} {c % 10}") if out
+                else f"{area}{1 + (c + i + 1) % 9} {c % 10}",
                 "urn": (f"SC{100000 + (c * 31 + i) % 900000}"
                         if kind in RESIDENTIAL + ("K3",) else None),
                 "pl_la": neighbours[(c + i) % len(neighbours)] if out else la,
@@ -269,6 +286,7 @@ def build_care(w, tables: dict[str, pl.DataFrame]) -> None:
                 "pl_distance": distance,
                 "cost": float(COST.get(kind, 500) * rng.uniform(0.85, 1.2)),
             }
+        places = [(d, "A6" if kind == NEW_ADOPTERS else kind) for d, kind in places]
         legal_at = dict(legal)
         place_at = dict(places)
         current_ls, current_place = None, None
