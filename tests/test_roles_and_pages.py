@@ -272,6 +272,10 @@ PAGES: dict[str, Page] = {
     "dashboards:refresh": Page(lambda w: "/dashboards/refresh/", get=None,
                                post=frozenset({Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER,
                                                Role.HEAD_OF_SERVICE})),
+    # The briefing pack names no child: for those who may see figures (the POST is tested
+    # in tests/dashboards/test_pack_download.py: it builds the pack).
+    "dashboards:pack": Page(lambda w: "/dashboards/pack/?authority=806",
+                            get=holders(P.VIEW_FIGURES)),
     # Partner professionals' pages: their own organisation's referrals only.
     "partners:refer": Page(lambda w: "/partners/refer/", get=holders(P.MAKE_PARTNER_REFERRAL),
                            post=holders(P.MAKE_PARTNER_REFERRAL)),

@@ -31,7 +31,7 @@ def refreshes(monkeypatch):
 
 
 def test_those_who_answer_for_the_figures_hold_the_permission() -> None:
-    assert MAY == sorted(["performance_analyst", "team_manager", "head_of_service"])
+    assert sorted(["performance_analyst", "team_manager", "head_of_service"]) == MAY
 
 
 @pytest.mark.parametrize("role", MAY)

@@ -248,3 +248,55 @@ def refresh(request: HttpRequest) -> HttpResponse:
                                            require_https=request.is_secure()):
         back = reverse("dashboards:index")
     return redirect(back)
+
+
+_PACK_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+
+
+@login_required
+def pack(request: HttpRequest) -> HttpResponse:
+    """The councillors' monthly briefing pack for the authority, with the commentary typed
+    here: the same document as ``childrenmatter pack`` (figures only, no child named), so
+    for anyone who may see the figures."""
+    from childrenmatter.dashboards.forms import PackForm
+
+    la_code = authority_for(request, Permission.VIEW_FIGURES)
+    snapshot = load_snapshot(snapshot_folder())
+    context = _common(request, la_code, snapshot)
+    months = snapshot.months(la_code) if snapshot else []
+    if request.method == "POST":
+        form = PackForm(request.POST, months=months)
+        if form.is_valid():
+            try:
+                data = _build_pack(la_code, form)
+            except UserError as error:
+                form.add_error(None, str(error))
+            else:
+                fmt = form.cleaned_data["format"]
+                response = HttpResponse(data, content_type=_PACK_TYPES[fmt])
+                name = f"briefing-pack-{la_code}-{form.cleaned_data['month']}.{fmt}"
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                return response
+    elif request.method == "GET":
+        form = PackForm(initial={"month": months[-1] if months else None, "format": "pdf"},
+                        months=months)
+    else:
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    context.update(form=form, months=months, pack_areas=AREAS)
+    return render(request, "dashboards/pack.html", context, status=200 if not form.errors
+                  else 400)
+
+
+def _build_pack(la_code: str, form) -> bytes:
+    """The pack from the dataset the dashboards are taken from: every authority in it,
+    so England's and the neighbours' figures are there beside this one's."""
+    from childrenmatter.dataset.io import read_dataset
+    from childrenmatter.insight.pack import PACK_TABLES, build_pack
+
+    tables = read_dataset(settings.CHILDRENMATTER_DATASET, tables=PACK_TABLES)
+    return build_pack(tables, authority=la_code, month=form.cleaned_data["month"],
+                      commentary=form.commentary(), fmt=form.cleaned_data["format"])
