@@ -92,3 +92,27 @@ def test_an_analyst_refreshes_the_figures_without_javascript(
     assert page.locator("figure.app-chart img").count() == 3
     # and, figures only, no link to the children behind them
     assert page.get_by_role("link", name="behind").count() == 0
+
+
+def test_a_manager_downloads_the_briefing_pack_with_their_commentary(
+        page, live_server, make_staff, sign_in, serious_problems, demo_authority):
+    # Given a team manager at Middlesbrough on the dashboards' index
+    manager = make_staff("team_manager")
+    sign_in(page, live_server, manager.persona)
+    page.goto(f"{live_server.url}/dashboards/")
+    page.get_by_role("heading", name="Dashboards", level=1).wait_for()
+    # when they follow the pack's link, type commentary for the front door and ask for HTML
+    page.get_by_role("link", name="Download the monthly briefing pack").click()
+    page.get_by_role("heading", name="Monthly briefing pack", level=1).wait_for()
+    assert serious_problems(page) == []
+    page.get_by_label("Web page (HTML)").check()
+    page.get_by_label("Front door", exact=True).fill("Contacts from schools rose in March.")
+    with page.expect_download() as caught:
+        page.get_by_role("button", name="Download the pack").click()
+    # then the pack arrives, named for the authority and month, holding their words
+    download = caught.value
+    assert download.suggested_filename.startswith("briefing-pack-806-")
+    assert download.suggested_filename.endswith(".html")
+    body = open(download.path(), encoding="utf-8").read()  # noqa: PTH123, SIM115
+    assert "Contacts from schools rose in March." in body
+    assert page.console_problems == []
