@@ -26,6 +26,9 @@ class Role(models.TextChoices):
     PARTNER = "partner", "Partner professional"
     AUDITOR = "auditor", "Auditor"
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+    # A councillor: the improvement plan, the board view, members' questions and the
+    # figures; never a child's record.
+    ELECTED_MEMBER = "elected_member", "Elected member"
 
 
 class PartnerKind(models.TextChoices):

@@ -73,6 +73,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _CASE_READ | {P.VIEW_ACCESS_LOG, P.CHECK_RETURNS, P.VIEW_IMPROVEMENT}),
     # Runs the system: accounts and the access log, not children's records.
     Role.SYSTEM_ADMINISTRATOR: frozenset({P.MANAGE_USERS, P.VIEW_ACCESS_LOG}),
+    # Councillors: the figures, the improvement plan and board view, members' questions.
+    Role.ELECTED_MEMBER: frozenset({P.VIEW_FIGURES, P.VIEW_IMPROVEMENT}),
 }
 
 
