@@ -50,6 +50,8 @@ demo: $(VENV)/.installed $(CSS) ## Set up, make the synthetic authority, load it
 	# already), then fresh contacts dated today so the front door queue has live clocks.
 	$(BIN)/childrenmatter load --dataset $(DATASET) --replace --skip-unchanged
 	$(BIN)/childrenmatter demo-front-door --authority 806 --url http://127.0.0.1:$(PORT)/
+	# A synthetic improvement plan (eight weeks of updates, a board date) and members' questions.
+	$(BIN)/childrenmatter manage demo_improvement --authority 806
 	# The dashboards' figures (the pages read this snapshot, not the dataset on each view).
 	$(BIN)/childrenmatter refresh --dataset $(DATASET)
 	$(BIN)/childrenmatter demo-user --username demo --authority 806 --url http://127.0.0.1:$(PORT)/

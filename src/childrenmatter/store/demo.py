@@ -35,6 +35,7 @@ DEMO_ROLES = (
     (Role.TEAM_MANAGER, "manager"),
     (Role.PERFORMANCE_ANALYST, "analyst"),
     (Role.PARTNER, "partner"),
+    (Role.ELECTED_MEMBER, "councillor"),
 )
 
 
