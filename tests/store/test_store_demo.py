@@ -35,7 +35,8 @@ def test_each_demo_user_signs_in_with_the_password_printed_for_them(loaded):
         assert signed_in is not None, user.username
         roles[user.username] = StaffMembership.objects.get(user=signed_in).role
     assert roles == {"demo-frontdoor": "front_door_practitioner", "demo-manager": "team_manager",
-                     "demo-analyst": "performance_analyst", "demo-partner": "partner"}
+                     "demo-analyst": "performance_analyst", "demo-partner": "partner",
+                     "demo-councillor": "elected_member"}
     partner = StaffMembership.objects.get(user__username="demo-partner")
     assert partner.partner_organisation.name == "Synthetic Primary School"
 
