@@ -210,6 +210,8 @@ def a_child(draw, number: int) -> dict:
         "uasc": draw(st.booleans()),
         "uasc_ceased_date": draw(st.one_of(st.none(), after_birth)),
         "date_of_death": draw(st.one_of(st.none(), after_birth)),
+        "mother": draw(st.one_of(st.none(), st.booleans())),
+        "mother_child_dob": draw(st.one_of(st.none(), after_birth)),
     }
 
 

@@ -37,7 +37,7 @@ from childrenmatter.dataset.validate import DatasetError, validate_dataset
 from childrenmatter.errors import UserError
 from childrenmatter.frontdoor.models import ContactChild
 from childrenmatter.people.models import Person
-from childrenmatter.store.models import Authority, PopulationEstimate
+from childrenmatter.store.models import Authority, ParenthoodFact, PopulationEstimate
 
 LONDON = "Europe/London"
 NOT_YET_OBTAINED = "NOBT"  # DfE ethnicity code
@@ -142,6 +142,15 @@ def _children(codes: Sequence[str]) -> pl.DataFrame:
     )
     schema = {**TABLES["children"].polars_schema, "local_id": pl.String}
     frame = pl.DataFrame(rows, schema={c: schema[c] for c in columns}, orient="row")
+    parenthood = pl.DataFrame(
+        list(ParenthoodFact.objects.filter(person__la_code__in=codes,
+                                           person__merged_into__isnull=True)
+             .values_list("person__la_code", "person__local_id", "mother",
+                          "mother_child_dob")),
+        schema={"la_code": pl.String, "local_id": pl.String, "mother": pl.Boolean,
+                "mother_child_dob": pl.Date}, orient="row")
+    frame = frame.join(parenthood, on=["la_code", "local_id"], how="left",
+                       maintain_order="left")
     # A child recorded at the front door before their ethnicity was asked: "not yet obtained".
     return frame.rename({"local_id": "child_id"}).with_columns(
         *_blank_to_null("upn"),

@@ -55,7 +55,7 @@ from childrenmatter.frontdoor.models import Contact, ContactChild, ContactStatus
 from childrenmatter.people.keys import name_key, postcode_key
 from childrenmatter.people.models import Address, Person, Relationship, RelationshipKind
 from childrenmatter.store import identities
-from childrenmatter.store.models import Authority, PopulationEstimate
+from childrenmatter.store.models import Authority, ParenthoodFact, PopulationEstimate
 
 LONDON = ZoneInfo("Europe/London")
 BATCH = 2_000
@@ -397,6 +397,13 @@ def _load_people(code: str, la_name: str, frames: dict[str, pl.DataFrame]) -> di
                     ))
     _insert(Address, addresses)
     _insert(Relationship, relationships)
+    parenthood = [
+        dict(person_id=ids[r["child_id"]], mother=r["mother"],
+             mother_child_dob=r["mother_child_dob"])
+        for r in children.select("child_id", "mother", "mother_child_dob").iter_rows(named=True)
+        if r["mother"] is not None or r["mother_child_dob"] is not None
+    ]
+    _insert(ParenthoodFact, parenthood)
     return {"children": children.height, "adults": len(people) - children.height,
             "addresses": len(addresses), "relationships": len(relationships)}
 

@@ -61,3 +61,22 @@ class PopulationEstimate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.la_code} {self.year}: {self.population_0_17:,} children"
+
+
+class ParenthoodFact(models.Model):
+    """Whether a young woman the service knows is a mother, and when her first child was
+    born (the dataset's ``children.mother`` and ``mother_child_dob``, the 903's MOTHER and
+    MC_DOB), as loaded from a dataset.
+
+    Kept beside the person, in the store, so that load and extract carry them whole; when
+    the people app records a young person's own children, these belong there instead.
+    """
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.PROTECT, related_name="parenthood"
+    )
+    mother = models.BooleanField(null=True, blank=True)
+    mother_child_dob = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Parenthood of {self.person_id}"
