@@ -114,8 +114,14 @@ def _next_reference(model: type[models.Model], la_code: str, stem: str) -> str:
     return f"{stem}-{number}"
 
 
-def _lock_referral(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().get(pk=referral.pk)
+def _lock_referral(referral: Referral, field: str) -> Referral:
+    """The referral's row, locked; refused if it closed since the caller read it."""
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.closure_date is not None:
+        raise ValidationError({field: [
+            f"The referral closed on {_long(locked.closure_date)}: nothing more is recorded on "
+            "it (a new concern is a new referral)"]})
+    return locked
 
 
 # --- Assessments ---------------------------------------------------------------------------
@@ -133,7 +139,7 @@ def start_assessment(*, actor, referral: Referral, start_date: dt.date,
         errors.add("worker_reference", "Worker must be 40 characters or fewer")
     errors.raise_any()
     with transaction.atomic():
-        referral = _lock_referral(referral)
+        referral = _lock_referral(referral, "start_date")
         if referral.assessments.filter(authorised_date__isnull=True).exists():
             raise ValidationError({"start_date": [
                 "This referral already has an assessment in progress: finish it first"]})
@@ -279,7 +285,7 @@ def record_strategy_discussion(
         errors.add("others", "Others who took part must be 300 characters or fewer")
     errors.raise_any()
     with transaction.atomic():
-        referral = _lock_referral(referral)
+        referral = _lock_referral(referral, "discussion_date")
         discussion = StrategyDiscussion.objects.create(
             la_code=referral.la_code, reference=_next_reference(
                 StrategyDiscussion, referral.la_code, f"{referral.reference}-D"),
@@ -578,7 +584,7 @@ def start_child_in_need_plan(*, actor, referral: Referral, start_date: dt.date,
                        f"Goal {index + 1}: the date it is due must be after the plan starts")
     errors.raise_any()
     with transaction.atomic():
-        referral = _lock_referral(referral)
+        referral = _lock_referral(referral, "start_date")
         if referral.cin_plans.filter(end_date__isnull=True).exists():
             raise ValidationError({"start_date": [
                 "This referral already has an open child in need plan"]})
