@@ -254,3 +254,45 @@ def test_without_javascript_a_visit_is_recorded_and_the_chronology_filtered(
     assert rows.count() == 1
     assert "Child in need visit: the child was seen alone" in rows.inner_text()
     # (axe needs JavaScript: the journey above checks these pages with it.)
+
+
+def test_the_other_casework_forms_pass_axe(
+    page, live_server, make_staff, sign_in, serious_problems
+):
+    from childrenmatter.casework import actions
+
+    worker = make_staff("social_worker", username="sam.worker")
+    child = create_person(actor=worker, la_code="806", given_name="Ava", family_name="Stone",
+                          date_of_birth=dt.date(2013, 8, 8), postcode="TS4 2BB",
+                          address_line_1="4 Synthetic Close")
+    today = timezone.localdate()
+    referral = Referral.objects.create(
+        la_code="806", reference="R-2026-3", person=child,
+        referral_date=today - dt.timedelta(days=40), referral_source="2A")
+    plan = actions.start_child_in_need_plan(
+        actor=worker, referral=referral, start_date=today - dt.timedelta(days=30),
+        goals=[actions.Goal("Ava sees her GP about her asthma", "Father", today)])
+    from childrenmatter.casework.models import ChildProtectionPlan
+
+    cp_plan = ChildProtectionPlan.objects.create(
+        la_code="806", reference="P-3", referral=referral, person=child,
+        start_date=today - dt.timedelta(days=20), initial_category="EMO",
+        latest_category="EMO")
+
+    sign_in(page, live_server, worker.persona)
+    page.console_problems.clear()
+    for path, heading in (
+        (f"referrals/{referral.pk}/cin-plan/", "Child in need plan"),
+        (f"cin-plans/{plan.pk}/end/", "End the child in need plan"),
+        (f"cp-plans/{cp_plan.pk}/end/", "End the child protection plan"),
+        (f"children/{child.pk}/visit/", "Record a visit"),
+        (f"children/{child.pk}/chronology/", "Add to the chronology"),
+        (f"referrals/{referral.pk}/close/", "Close the referral"),
+    ):
+        page.goto(f"{live_server.url}/casework/{path}")
+        page.get_by_role("heading", level=1, name=heading).wait_for()
+        _checked(page, serious_problems)
+    # and one with its errors shown
+    page.get_by_role("button", name="Close the referral").click()
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    _checked(page, serious_problems)
