@@ -255,3 +255,34 @@ def test_the_screening_page_reads_no_more_for_a_larger_sibling_group(client, mak
         return len(queries)
 
     assert reads_for(4) == reads_for(1)
+
+
+def test_screening_shows_open_child_protection_and_child_in_need_plans(client, make_staff):
+    import datetime as dt
+
+    from childrenmatter.casework.models import ChildInNeedPlan, ChildProtectionPlan, Referral
+
+    worker = make_staff("front_door_practitioner")
+    amy, ben = make_person(given="Amy"), make_person(given="Ben")
+    for person in (amy, ben):
+        Referral.objects.create(la_code="806", reference=f"R-{person.pk}", person=person,
+                                referral_date=dt.date(2025, 1, 6), referral_source="2A",
+                                closure_date=dt.date(2025, 9, 1))
+    ChildProtectionPlan.objects.create(
+        la_code="806", reference="CP-1", referral=Referral.objects.get(person=amy), person=amy,
+        start_date=dt.date(2025, 2, 3), initial_category="NEG", latest_category="NEG")
+    ChildProtectionPlan.objects.create(
+        la_code="806", reference="CP-2", referral=Referral.objects.get(person=ben), person=ben,
+        start_date=dt.date(2025, 2, 3), end_date=dt.date(2025, 8, 1),
+        initial_category="PHY", latest_category="PHY")
+    ChildInNeedPlan.objects.create(
+        la_code="806", reference="CIN-1", referral=Referral.objects.get(person=ben), person=ben,
+        start_date=dt.date(2025, 8, 1))
+    contact = make_contact(worker, people=[amy, ben])
+    text = _signed_in(client, worker).get(
+        reverse("frontdoor:contact", args=[contact.pk])).content.decode()
+    amys, bens = _child_sections(text)
+    assert "Child protection plan since 3 February 2025 (neglect)" in amys
+    assert "Child protection plan" not in bens  # Ben's plan ended
+    assert "Child in need plan since 1 August 2025" in bens
+    assert "Child in need plan" not in amys

@@ -15,8 +15,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from childrenmatter.accounts.permissions import Permission, authorities_where
-from childrenmatter.casework.models import EarlyHelpEpisode, Referral
+from childrenmatter.casework.models import (
+    ChildInNeedPlan,
+    ChildProtectionPlan,
+    EarlyHelpEpisode,
+    Referral,
+)
 from childrenmatter.clocks.state import ClockState, clock_state
+from childrenmatter.dataset import codes
 from childrenmatter.frontdoor.actions import decision_due
 from childrenmatter.frontdoor.models import Contact, ContactChild, ContactStatus, PartnerCheck
 from childrenmatter.people.access import visible_people
@@ -239,6 +245,21 @@ def screening_history(contact: Contact, *, user, leave_out: set[int] = frozenset
                 f"Child in need: referral {referral.reference} open since "
                 f"{referral.referral_date:%-d %B %Y}"
             )
+    for plan in ChildProtectionPlan.objects.filter(
+        person_id__in=shown, end_date__isnull=True
+    ).order_by("start_date", "pk"):
+        category = (codes.CATEGORY_OF_ABUSE.get(plan.latest_category)
+                    if plan.latest_category in codes.CATEGORY_OF_ABUSE.all_codes else None)
+        shown[plan.person_id].open_involvements.append(
+            f"Child protection plan since {plan.start_date:%-d %B %Y}"
+            + (f" ({category.label.lower()})" if category else "")
+        )
+    for plan in ChildInNeedPlan.objects.filter(
+        person_id__in=shown, end_date__isnull=True
+    ).order_by("start_date", "pk"):
+        shown[plan.person_id].open_involvements.append(
+            f"Child in need plan since {plan.start_date:%-d %B %Y}"
+        )
     for episode in EarlyHelpEpisode.objects.filter(
         person_id__in=shown, end_date__isnull=True
     ).order_by("start_date", "pk"):
