@@ -151,7 +151,8 @@ def hand_built() -> dict[str, pl.DataFrame]:
         "adoption": [
             {"la_code": LA, "child_id": "C3", "date_decision": date(2023, 8, 1),
              "date_match": date(2023, 11, 1), "date_placed": date(2023, 12, 1),
-             "date_adopted": date(2024, 10, 1)},
+             "date_adopted": date(2024, 10, 1), "number_of_adopters": 2,
+             "sex_of_adopters": "FF", "legal_status_of_adopters": "L12"},
         ],
         "care_leaver_contacts": [
             {"la_code": LA, "child_id": "C4", "contact_date": date(2023, 6, 20),
@@ -291,6 +292,20 @@ def carried_903(tables: dict[str, pl.DataFrame], years: list[int],
                            and a["end_date"] == ending),
                           key=lambda a: (a["start_date"], a["worker_id"]))
         alloc["reason_ended"] = same_day[-1]["reason_ended"]
+    # PrevPerm: the permanence before each period begun in a year, on its first episode.
+    for e in episodes.values():
+        e.update(prev_perm=None, prev_perm_la=None, prev_perm_date=None)
+    for year in years:
+        start, end = bounds(year)
+        latest = {}
+        for e in sorted(rows("episodes"), key=lambda e: e["decom"]):
+            if (e["rne"] == "S" and start <= e["decom"] <= end
+                    and e.get("prev_perm") is not None):
+                latest[e["child_id"]] = e
+        for e in latest.values():
+            episodes[(e["child_id"], e["decom"])].update(
+                prev_perm=e["prev_perm"], prev_perm_la=e["prev_perm_la"],
+                prev_perm_date=e["prev_perm_date"])
     in_header = set().union(*looked_after_in.values()) | {c for c, _ in leavers}
     # The Header read back is the latest year's: MOTHER as at that year's end.
     last_end = {}

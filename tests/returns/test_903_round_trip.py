@@ -78,7 +78,7 @@ def test_2024_25_codes_sex_m_f_u_and_reports_the_adoption(tmp_path):
     header = {row[0]: row for row in csv_rows(folder / "Header.csv")[1:]}
     assert (header["C1"][1], header["C2"][1], header["C3"][1]) == ("F", "M", "U")
     assert csv_rows(folder / "AD1.csv")[1:] == [
-        ["C3", "03/03/2021", "01/08/2023", "01/11/2023", "1", "", "", ""]]
+        ["C3", "03/03/2021", "01/08/2023", "01/11/2023", "1", "2", "FF", "L12"]]
     assert csv_rows(folder / "OC3.csv")[1:] == [["C4", "15/06/2006", "NO", "0", "0"]]
     # SW_REASON is why the worker was assigned: the first allocation is the first contact,
     # the next one carries the reason the previous worker's allocation ended.
@@ -95,6 +95,8 @@ def test_read_of_write_gives_back_what_the_903_carries(tmp_path):
     adoption = read["adoption"].row(0, named=True)
     assert (adoption["date_match"], adoption["date_adopted"]) == (
         date(2023, 11, 1), date(2024, 10, 1))
+    assert (adoption["number_of_adopters"], adoption["sex_of_adopters"],
+            adoption["legal_status_of_adopters"]) == (2, "FF", "L12")
 
 
 def test_mother_is_given_for_girls_once_her_child_is_born_and_read_back(tmp_path):
@@ -115,6 +117,24 @@ def test_mother_is_given_for_girls_once_her_child_is_born_and_read_back(tmp_path
     assert mother_of(folders[1])["C2"] == ("", "")
     read = read_903(folders, la_code=LA)["children"].filter(pl.col("child_id") == "C1")
     assert read.select("mother", "mother_child_dob").row(0) == (True, date(2024, 6, 1))
+
+
+def test_previous_permanence_is_written_for_each_period_begun_and_read_back(tmp_path):
+    tables = hand_built()
+    first, second = date(2023, 4, 10), date(2024, 5, 1)
+    c7 = pl.col("child_id") == "C7"
+    tables["episodes"] = tables["episodes"].with_columns(
+        prev_perm=pl.when(c7 & (pl.col("decom") == first)).then(pl.lit("Z1"))
+        .when(c7 & (pl.col("decom") == second)).then(pl.lit("P3")),
+        prev_perm_la=pl.when(c7 & (pl.col("decom") == second)).then(pl.lit(LA)),
+        prev_perm_date=pl.when(c7 & (pl.col("decom") == second)).then(date(2023, 7, 1)))
+    folders = write_years(tables, [2024, 2025], tmp_path)
+    assert csv_rows(folders[0] / "PrevPerm.csv")[1:] == [["C7", "09/09/2013", "Z1", "", ""]]
+    assert csv_rows(folders[1] / "PrevPerm.csv")[1:] == [
+        ["C7", "09/09/2013", "P3", LA, "01/07/2023"]]
+    read = read_903(folders, la_code=LA)["episodes"].filter(pl.col("child_id") == "C7")
+    assert read.sort("decom").select("prev_perm", "prev_perm_la", "prev_perm_date").rows() == [
+        ("Z1", None, None), ("P3", LA, date(2023, 7, 1))]
 
 
 def test_years_are_told_apart_whatever_order_the_folders_are_given(tmp_path):

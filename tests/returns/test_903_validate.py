@@ -59,8 +59,8 @@ def test_an_unknown_sex_has_no_code_before_2024_25(tmp_path):
     assert {(rule, child) for rule, _, child in found(export(tmp_path, 2024))} == {("101", "C3")}
 
 
-def test_the_2024_25_export_lacks_only_the_adopters_details(tmp_path):
-    assert {rule for rule, _, _ in found(export(tmp_path, 2025))} == {"151"}
+def test_the_2024_25_export_is_clean_adopters_details_and_all(tmp_path):
+    assert {rule for rule, _, _ in found(export(tmp_path, 2025))} == set()
 
 
 def _set(table: str, child: str, column: str, value: str, nth: int = 0):

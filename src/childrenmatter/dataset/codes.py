@@ -618,6 +618,46 @@ MISSING_TYPE = CodeList(
     ),
 )
 
+PREVIOUS_PERMANENCE = CodeList(
+    "previous_permanence",
+    # SSDA903_schema_2017.yml prev_perm.PREV_PERM.
+    "SSDA903 PREV_PERM",
+    _codes(
+        ("P1", "Adoption"),
+        ("P2", "Special guardianship order"),
+        ("P3", "Residence order or child arrangements order (with whom the child lives)"),
+        ("P4", "Previous permanence option not known"),
+        ("Z1", "No previous permanence option"),
+    ),
+)
+
+SEX_OF_ADOPTERS = CodeList(
+    "sex_of_adopters",
+    # SSDA903_schema_2017.yml ad1.SEX_ADOPTR.
+    "SSDA903 SEX_ADOPTR",
+    _codes(
+        ("M1", "Male single adopter"),
+        ("F1", "Female single adopter"),
+        ("MM", "Male couple"),
+        ("FF", "Female couple"),
+        ("MF", "Male and female couple"),
+    ),
+)
+
+LEGAL_STATUS_OF_ADOPTERS = CodeList(
+    "legal_status_of_adopters",
+    # SSDA903_schema_2017.yml ad1.LS_ADOPTR.
+    "SSDA903 LS_ADOPTR",
+    _codes(
+        ("L0", "Single person"),
+        ("L11", "Married couple (opposite sex)"),
+        ("L12", "Married couple (same sex)"),
+        ("L2", "Civil partners"),
+        ("L3", "Unmarried couple (opposite sex)"),
+        ("L4", "Unmarried couple (same sex)"),
+    ),
+)
+
 REASON_PLACED_CEASED = CodeList(
     "reason_placed_ceased",
     # SSDA903_schema_2017.yml placed_adoption.REASON_PLACED_CEASED.
@@ -769,7 +809,7 @@ CODE_LISTS: dict[str, CodeList] = _index((
     CATEGORY_OF_ABUSE, CONFERENCE_TYPE, VISIT_TYPE,
     RNE, LEGAL_STATUS, PLACEMENT_TYPE, PLACEMENT_PROVIDER, REASON_EPISODE_CEASED,
     REASON_PLACE_CHANGE, PLACEMENT_LOCATION, REVIEW_PARTICIPATION, MISSING_TYPE,
-    REASON_PLACED_CEASED,
+    REASON_PLACED_CEASED, SEX_OF_ADOPTERS, LEGAL_STATUS_OF_ADOPTERS, PREVIOUS_PERMANENCE,
     IN_TOUCH, CARE_LEAVER_ACTIVITY, CARE_LEAVER_ACCOMMODATION,
     SERVICE_AREA, WORKER_ROLE, SW_CHANGE_REASON,
 ))

@@ -45,6 +45,8 @@ CODED: dict[str, dict[str, str]] = {
     "OC3": {"IN_TOUCH": "in_touch", "ACTIV": "care_leaver_activity",
             "ACCOM": "care_leaver_accommodation"},
     "PlacedAdoption": {"REASON_PLACED_CEASED": "reason_placed_ceased"},
+    "AD1": {"SEX_ADOPTR": "sex_of_adopters", "LS_ADOPTR": "legal_status_of_adopters"},
+    "PrevPerm": {"PREV_PERM": "previous_permanence"},
     "Missing": {"MISSING": "missing_type"},
     "SWEpisodes": {"SW_REASON": "sw_change_reason"},
 }
@@ -254,6 +256,18 @@ def _dataset(combined: dict[str, pl.DataFrame], la: str, la_name: str,
         reason_place_change="REASON_PLACE_CHANGE", home_post="HOME_POST", pl_post="PL_POST",
         urn="URN",
     )
+    # PrevPerm belongs to the period begun in its year: its first episode (the latest, if
+    # several began).
+    year_of = pl.col("decom").dt.year() + (pl.col("decom").dt.month() >= 4).cast(pl.Int32)
+    firsts = (episodes.filter(pl.col("rne") == "S")
+              .select("child_id", "decom", **{_YEAR: year_of.cast(pl.Int32)})
+              .sort("decom").unique(["child_id", _YEAR], keep="last"))
+    prev_perm = _table(combined, "PrevPerm").select(
+        child_id=pl.col("CHILD"), **{_YEAR: pl.col(_YEAR).cast(pl.Int32)},
+        prev_perm="PREV_PERM", prev_perm_la="LA_PERM", prev_perm_date="DATE_PERM")
+    episodes = episodes.join(
+        firsts.join(prev_perm, on=["child_id", _YEAR], how="inner").drop(_YEAR),
+        on=["child_id", "decom"], how="left")
 
     reviews = _latest(_table(combined, "Reviews"), ["CHILD", "REVIEW"]).select(
         lit_la, child_id=pl.col("CHILD"), review_date="REVIEW", participation="REVIEW_CODE"
@@ -268,7 +282,9 @@ def _dataset(combined: dict[str, pl.DataFrame], la: str, la_name: str,
         reason_decision_ceased="REASON_PLACED_CEASED",
     )
     ad1 = _latest(_table(combined, "AD1"), ["CHILD", "DATE_INT"]).select(
-        "CHILD", date_decision="DATE_INT", date_match="DATE_MATCH"
+        "CHILD", date_decision="DATE_INT", date_match="DATE_MATCH",
+        number_of_adopters=pl.col("NB_ADOPTR").cast(pl.Int64, strict=False),
+        sex_of_adopters="SEX_ADOPTR", legal_status_of_adopters="LS_ADOPTR",
     )
     adopted = episodes.filter(pl.col("rec").is_in(ADOPTED)).select(
         CHILD=pl.col("child_id"), date_adopted="dec"
@@ -284,6 +300,8 @@ def _dataset(combined: dict[str, pl.DataFrame], la: str, la_name: str,
             .then(pl.col("date_adopted")),
             date_decision_ceased="date_decision_ceased",
             reason_decision_ceased="reason_decision_ceased",
+            number_of_adopters="number_of_adopters", sex_of_adopters="sex_of_adopters",
+            legal_status_of_adopters="legal_status_of_adopters",
         )
         .sort("child_id", "date_decision")
     )

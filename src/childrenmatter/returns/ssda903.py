@@ -181,6 +181,7 @@ def write_903(
                 REASON_PLACED_CEASED=pl.when(pl.col("date_decision_ceased") <= end)
                 .then(pl.col("reason_decision_ceased")))
     )
+    out["PrevPerm"] = _prev_perm(episodes, dob, start)
     out["Missing"] = (
         of_la("missing_episodes")
         .join(looked_after, on="child_id", how="semi")
@@ -257,7 +258,7 @@ def write_903(
     result: dict[str, pl.DataFrame] = {}
     for table in tables_for(year):
         frame = out.get(table.name)
-        if frame is None:  # OC2 and PrevPerm: the dataset holds none of their facts
+        if frame is None:  # OC2: the dataset holds none of its facts
             frame = pl.DataFrame(schema={c: pl.String for c in table.columns})
         result[table.name] = _as_text(frame, table)
     return result
@@ -300,6 +301,23 @@ def _sex(year: int) -> pl.Expr:
     # Before 2024-25 the 903 had only 1 (male) and 2 (female): an unknown sex has no code
     # and is left blank, for the validator to report.
     return pl.col("sex").replace_strict({"M": "1", "F": "2"}, default=None, return_dtype=pl.String)
+
+
+def _prev_perm(episodes: pl.DataFrame, dob: pl.DataFrame, start: date) -> pl.DataFrame:
+    """For each child who started to be looked after in the year, the permanence before
+    (recorded on the period's first episode; the latest period if several began)."""
+    for name, dtype in (("prev_perm", pl.String), ("prev_perm_la", pl.String),
+                        ("prev_perm_date", pl.Date)):
+        if name not in episodes.columns:   # a frame made before the dataset held it
+            episodes = episodes.with_columns(pl.lit(None, dtype).alias(name))
+    return (
+        episodes.filter((pl.col("rne") == "S") & (pl.col("decom") >= start)
+                        & pl.col("prev_perm").is_not_null())
+        .sort("child_id", "decom").unique("child_id", keep="last", maintain_order=True)
+        .join(dob, on="child_id", how="left")
+        .select(CHILD=pl.col("child_id"), DOB="DOB", PREV_PERM="prev_perm",
+                LA_PERM="prev_perm_la", DATE_PERM="prev_perm_date")
+    )
 
 
 def _mother(end: date) -> pl.Expr:
@@ -346,13 +364,17 @@ def _years_between(later: pl.Expr, dob: pl.Expr) -> pl.Expr:
 def _ad1(adoption: pl.DataFrame, episodes: pl.DataFrame, dob: pl.DataFrame,
          start: date, end: date) -> pl.DataFrame:
     """Children adopted in the year (an episode ceasing E11 or E12), with the decision and
-    match of their adoption. The adopters' number, sex and legal status are not in the
-    dataset and are left blank (docs/returns.md)."""
+    match of their adoption and the adopters' number, sex and legal status."""
     adopted = episodes.filter(
         pl.col("rec").is_in(ADOPTED) & pl.col("dec").is_between(start, end)
     ).select("child_id", adopted_on="dec", last_place="place")
+    for name, dtype in (("number_of_adopters", pl.Int64), ("sex_of_adopters", pl.String),
+                        ("legal_status_of_adopters", pl.String)):
+        if name not in adoption.columns:   # a frame made before the dataset held adopters
+            adoption = adoption.with_columns(pl.lit(None, dtype).alias(name))
     decisions = adoption.filter(pl.col("date_decision_ceased").is_null()).select(
-        "child_id", "date_decision", "date_match"
+        "child_id", "date_decision", "date_match", "number_of_adopters", "sex_of_adopters",
+        "legal_status_of_adopters"
     )
     return (
         adopted.join(decisions, on="child_id", how="inner")
@@ -364,8 +386,8 @@ def _ad1(adoption: pl.DataFrame, episodes: pl.DataFrame, dob: pl.DataFrame,
                 DATE_MATCH="date_match",
                 FOSTER_CARE=pl.when(pl.col("last_place").is_in(PLACED_WITH_FOSTER_CARER))
                 .then(pl.lit("1")).otherwise(pl.lit("0")),
-                NB_ADOPTR=pl.lit(None, pl.String), SEX_ADOPTR=pl.lit(None, pl.String),
-                LS_ADOPTR=pl.lit(None, pl.String))
+                NB_ADOPTR=pl.col("number_of_adopters").cast(pl.String),
+                SEX_ADOPTR="sex_of_adopters", LS_ADOPTR="legal_status_of_adopters")
     )
 
 
