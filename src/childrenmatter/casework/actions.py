@@ -526,23 +526,31 @@ def record_review_conference(
 def end_child_protection_plan(*, actor, plan: ChildProtectionPlan, expected_version: int | None,
                               end_date: dt.date, end_reason: str) -> ChildProtectionPlan:
     """End a plan outside a review (the child moved away, came into care, died)."""
+    return _end_plan(actor=actor, plan=plan, expected_version=expected_version,
+                     end_date=end_date, reason=end_reason, reason_field="end_reason",
+                     kind=ChronologyKind.CP_PLAN, what="Child protection plan")
+
+
+def _end_plan(*, actor, plan, expected_version: int | None, end_date: dt.date, reason: str,
+              reason_field: str, kind: str, what: str):
+    """End a CP or CIN plan on ``end_date`` for ``reason`` (kept in ``reason_field``), once."""
     _require(actor, Permission.RECORD_CASEWORK, plan.la_code)
     errors = _Errors()
     if _check_day(errors, "end_date", end_date, "the plan ended") and end_date < plan.start_date:
         errors.add("end_date", "The date the plan ended must be on or after it started "
                    f"({_long(plan.start_date)})")
-    if not end_reason.strip():
-        errors.add("end_reason", "Enter why the plan ends")
+    if not reason.strip():
+        errors.add(reason_field, "Enter why the plan ends")
     errors.raise_any()
     with transaction.atomic():
         plan = lock_at_version(plan, expected_version)
         if plan.end_date is not None:
             raise ValidationError({"end_date": ["The plan has already ended"]})
         plan.end_date = end_date
-        plan.end_reason = end_reason.strip()
+        setattr(plan, reason_field, reason.strip())
         save_new_version(plan, actor=actor, reason="ended")
-        _chronicle(actor=actor, person=plan.person, kind=ChronologyKind.CP_PLAN, day=end_date,
-                   significant=True, summary=f"Child protection plan ended: {plan.end_reason}")
+        _chronicle(actor=actor, person=plan.person, kind=kind, day=end_date,
+                   significant=True, summary=f"{what} ended: {reason.strip()}")
     return plan
 
 
@@ -612,24 +620,9 @@ def start_child_in_need_plan(*, actor, referral: Referral, start_date: dt.date,
 
 def end_child_in_need_plan(*, actor, plan: ChildInNeedPlan, expected_version: int | None,
                            end_date: dt.date, closure_reason: str) -> ChildInNeedPlan:
-    _require(actor, Permission.RECORD_CASEWORK, plan.la_code)
-    errors = _Errors()
-    if _check_day(errors, "end_date", end_date, "the plan ended") and end_date < plan.start_date:
-        errors.add("end_date", "The date the plan ended must be on or after it started "
-                   f"({_long(plan.start_date)})")
-    if not closure_reason.strip():
-        errors.add("closure_reason", "Enter why the plan ends")
-    errors.raise_any()
-    with transaction.atomic():
-        plan = lock_at_version(plan, expected_version)
-        if plan.end_date is not None:
-            raise ValidationError({"end_date": ["The plan has already ended"]})
-        plan.end_date = end_date
-        plan.closure_reason = closure_reason.strip()
-        save_new_version(plan, actor=actor, reason="ended")
-        _chronicle(actor=actor, person=plan.person, kind=ChronologyKind.CIN_PLAN, day=end_date,
-                   significant=True, summary=f"Child in need plan ended: {plan.closure_reason}")
-    return plan
+    return _end_plan(actor=actor, plan=plan, expected_version=expected_version,
+                     end_date=end_date, reason=closure_reason, reason_field="closure_reason",
+                     kind=ChronologyKind.CIN_PLAN, what="Child in need plan")
 
 
 # --- Visits --------------------------------------------------------------------------------
