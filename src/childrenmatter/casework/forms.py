@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-DATE_PARTS = ("day", "month", "year")
+from childrenmatter.web.forms import date_fields, read_date_boxes
 
 
 @dataclass(frozen=True)
@@ -40,8 +39,7 @@ class CaseworkForm(forms.Form):
         self.layout = list(layout)
         for spec in self.layout:
             if spec.kind == "date":
-                for part in DATE_PARTS:
-                    self.fields[f"{spec.name}_{part}"] = forms.CharField(required=False)
+                self.fields.update(date_fields(spec.name))
             elif spec.kind == "checkboxes":
                 self.fields[spec.name] = forms.MultipleChoiceField(
                     required=False, choices=list(spec.choices))
@@ -74,29 +72,5 @@ class CaseworkForm(forms.Form):
         return out
 
     def _date(self, spec: Field) -> dt.date | None:
-        name = spec.name
-        parts = {p: (self.cleaned_data.get(f"{name}_{p}") or "").strip() for p in DATE_PARTS}
-        label = spec.label[0].lower() + spec.label[1:]
-        if not any(parts.values()):
-            if spec.required:
-                self.add_error(f"{name}_day", f"Enter {label}")
-            return None
-        missing = [p for p in DATE_PARTS if not parts[p]]
-        if missing:
-            self.add_error(f"{name}_day", f"{spec.label} must include a {' and '.join(missing)}")
-            return None
-        try:
-            return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except ValueError:
-            self.add_error(f"{name}_day", f"{spec.label} must be a real date")
-            return None
-
-
-def put_errors(form: CaseworkForm, error: ValidationError) -> None:
-    """Put an action's errors on the fields they name (a date's on its day box); errors
-    about anything else go at the top of the form."""
-    for name, messages in error.message_dict.items():
-        target = next((f for f in (f"{name}_day", name) if f in form.fields), None)
-        for message in messages:
-            form.add_error(target, message)
-
+        return read_date_boxes(self, spec.name, spec.label[0].lower() + spec.label[1:],
+                               required=spec.required)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from childrenmatter.accounts.permissions import Permission, can
 from childrenmatter.casework import actions, queries
-from childrenmatter.casework.forms import CaseworkForm, Field, put_errors
+from childrenmatter.casework.forms import CaseworkForm, Field
 from childrenmatter.casework.models import (
     Assessment,
     ChildInNeedPlan,
@@ -36,6 +36,7 @@ from childrenmatter.dataset import codes
 from childrenmatter.people.access import access_person
 from childrenmatter.people.models import Person
 from childrenmatter.versions import StaleVersion
+from childrenmatter.web.forms import put_errors
 from childrenmatter.web.govuk import long_date
 
 STATE_TAGS = {

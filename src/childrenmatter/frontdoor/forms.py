@@ -8,42 +8,14 @@ import datetime as dt
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from childrenmatter.dataset import codes
 from childrenmatter.frontdoor.models import Agency, Consent, RiskLevel
+from childrenmatter.web.forms import date_fields, read_date_boxes
 
-DATE_PARTS = ("day", "month", "year")
 CHILD_FIELDS = ("given_name", "family_name", "address", "postcode", "school")
 MAX_UNKNOWN_CHILDREN = 8
-
-
-def put_errors(form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None):
-    """Put an action's errors on the form's fields (``aliases`` maps an action's field
-    name to the form's); errors about anything else go at the top of the form."""
-    aliases = aliases or {}
-    for name, messages in error.message_dict.items():
-        field = aliases.get(name, name)
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
-def _parse_date(form: forms.Form, prefix: str, label: str, required: bool) -> dt.date | None:
-    parts = {p: (form.cleaned_data.get(f"{prefix}_{p}") or "").strip() for p in DATE_PARTS}
-    if not any(parts.values()):
-        if required:
-            form.add_error(f"{prefix}_day", f"Enter the {label}")
-        return None
-    missing = [p for p in DATE_PARTS if not parts[p]]
-    if missing:
-        form.add_error(f"{prefix}_day", f"The {label} must include a {' and '.join(missing)}")
-        return None
-    try:
-        return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
-        form.add_error(f"{prefix}_day", f"The {label} must be a real date")
-        return None
 
 
 def _parse_time(form: forms.Form, name: str, label: str) -> dt.time | None:
@@ -61,11 +33,6 @@ def _parse_time(form: forms.Form, name: str, label: str) -> dt.time | None:
         form.add_error(name, f"The {label} must be a real time, like 14:30")
         return None
     return dt.time(hour, minute)
-
-
-def _add_date_fields(form: forms.Form, prefix: str) -> None:
-    for part in DATE_PARTS:
-        form.fields[f"{prefix}_{part}"] = forms.CharField(required=False)
 
 
 class VersionedForm(forms.Form):
@@ -93,27 +60,27 @@ class ContactForm(forms.Form):
 
     def __init__(self, data=None, *, unknown_children: int = 0, **kwargs):
         super().__init__(data, auto_id="%s", **kwargs)
-        _add_date_fields(self, "received")
+        self.fields.update(date_fields("received"))
         self.unknown_children = unknown_children
         for number in self.unknown_numbers():
             for name in CHILD_FIELDS:
                 self.fields[f"child_{number}_{name}"] = forms.CharField(required=False)
-            _add_date_fields(self, f"child_{number}_dob")
+            self.fields.update(date_fields(f"child_{number}_dob"))
 
     def unknown_numbers(self) -> range:
         return range(1, self.unknown_children + 1)
 
     def clean(self):
         cleaned = super().clean()
-        day = _parse_date(self, "received", "date the contact was received", required=True)
+        day = read_date_boxes(self, "received", "the date the contact was received",
+                              required=True)
         time = _parse_time(self, "received_time", "time the contact was received")
         cleaned["received_at"] = (
             timezone.make_aware(dt.datetime.combine(day, time)) if day and time else None
         )
         for number in self.unknown_numbers():
-            cleaned[f"child_{number}_dob"] = _parse_date(
-                self, f"child_{number}_dob", "child's date of birth", required=False
-            )
+            cleaned[f"child_{number}_dob"] = read_date_boxes(
+                self, f"child_{number}_dob", "the child's date of birth")
         return cleaned
 
 
@@ -180,14 +147,14 @@ class TriageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="%s", **kwargs)
-        _add_date_fields(self, "incident")
+        self.fields.update(date_fields("incident"))
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("children_present") not in ("yes", "no"):
             self.add_error("children_present", "Say whether children were present")
         cleaned["children_present"] = cleaned.get("children_present") == "yes"
-        day = _parse_date(self, "incident", "date of the incident", required=False)
+        day = read_date_boxes(self, "incident", "the date of the incident")
         when = None
         if day is not None:
             time = (
@@ -218,11 +185,11 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, auto_id="%s", **kwargs)
-        _add_date_fields(self, "dob")
+        self.fields.update(date_fields("dob"))
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["date_of_birth"] = _parse_date(self, "dob", "date of birth", required=False)
+        cleaned["date_of_birth"] = read_date_boxes(self, "dob", "the date of birth")
         return cleaned
 
     @property

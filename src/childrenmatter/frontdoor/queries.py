@@ -169,7 +169,8 @@ def _a_year_before(moment: dt.datetime) -> dt.datetime:
         return local.replace(year=local.year - 1, day=28)
 
 
-def _households(user, people: list[Person], contact: Contact) -> dict[int, list[tuple[Person, str]]]:
+def _households(user, people: list[Person], contact: Contact
+                ) -> dict[int, list[tuple[Person, str]]]:
     """Other people in each child's household: at the same current address, or related.
     A handful of reads for the whole sibling group, whatever its size."""
     ids = {person.pk for person in people}
@@ -228,7 +229,8 @@ def screening_history(contact: Contact, *, user, leave_out: set[int] = frozenset
     if not shown:
         return histories
     earlier = (
-        ContactChild.objects.filter(person_id__in=shown, contact__received_at__lt=contact.received_at)
+        ContactChild.objects.filter(person_id__in=shown,
+                                    contact__received_at__lt=contact.received_at)
         .exclude(contact=contact).select_related("contact").order_by("-contact__received_at")
     )
     seen: set[tuple[int, int]] = set()

@@ -31,6 +31,7 @@ from childrenmatter.people.access import (
 from childrenmatter.people.models import Person
 from childrenmatter.people.search import find_people
 from childrenmatter.versions import StaleVersion
+from childrenmatter.web.forms import put_errors
 from childrenmatter.web.govuk import long_date
 
 RAG_TAGS = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
@@ -224,7 +225,7 @@ def new_contact(request: HttpRequest) -> HttpResponse:
                     f"child_{unknown_number}_dob_day" if unknown_number >= 1 else "__all__"
                 )
             aliases["children"] = "__all__"
-            forms.put_errors(form, error, aliases)
+            put_errors(form, error, aliases)
         else:
             return redirect("frontdoor:contact", contact_id=contact.pk)
     return _page(request, "frontdoor/new_contact.html", {
@@ -314,7 +315,7 @@ def rate(request: HttpRequest, contact_id: int) -> HttpResponse:
                 rag=form.cleaned_data["rag"], reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            forms.put_errors(form, error)
+            put_errors(form, error)
         except StaleVersion as error:
             _stale(form, error)
         else:
@@ -342,7 +343,7 @@ def request_check(request: HttpRequest, contact_id: int) -> HttpResponse:
                                   agency=form.cleaned_data["agency"],
                                   question=form.cleaned_data["question"])
         except ValidationError as error:
-            forms.put_errors(form, error)
+            put_errors(form, error)
         else:
             return redirect(reverse("frontdoor:contact", args=[contact.pk]) + "#checks")
     return _page(request, "frontdoor/check.html", {
@@ -364,7 +365,7 @@ def check_reply(request: HttpRequest, contact_id: int, check_id: int) -> HttpRes
             actions.record_check_reply(actor=request.user, check=check,
                                        reply=form.cleaned_data["reply"])
         except ValidationError as error:
-            forms.put_errors(form, error)
+            put_errors(form, error)
         else:
             return redirect(reverse("frontdoor:contact", args=[contact.pk]) + "#checks")
     return _page(request, "frontdoor/check_reply.html",
@@ -416,7 +417,7 @@ def match(request: HttpRequest, contact_id: int, link_id: int) -> HttpResponse:
             actions.match_child(actor=request.user, contact_child=link, person=person,
                                 expected_version=form.cleaned_data["version"])
         except ValidationError as error:
-            forms.put_errors(form, error)
+            put_errors(form, error)
         except StaleVersion as error:
             _stale(form, error)
         else:
@@ -467,7 +468,7 @@ def decide(request: HttpRequest, contact_id: int) -> HttpResponse:
                 late_reason=form.cleaned_data["late_reason"],
             )
         except ValidationError as error:
-            forms.put_errors(form, error)
+            put_errors(form, error)
         except StaleVersion as error:
             _stale(form, error)
         else:
@@ -496,7 +497,7 @@ def authorise(request: HttpRequest, contact_id: int) -> HttpResponse:
                 actions.authorise_decision(actor=request.user, contact=contact,
                                            expected_version=form.cleaned_data["version"])
         except ValidationError as error:
-            forms.put_errors(form, error, {"contact": "__all__"})
+            put_errors(form, error, {"contact": "__all__"})
         except StaleVersion as error:
             _stale(form, error)
         else:
@@ -542,7 +543,7 @@ def triage(request: HttpRequest, contact_id: int) -> HttpResponse:
                 school_name=form.cleaned_data["school_name"],
             )
         except ValidationError as error:
-            forms.put_errors(form, error, {"incident_at": "incident_day",
+            put_errors(form, error, {"incident_at": "incident_day",
                                            "contact": "__all__"})
         else:
             return redirect(reverse("frontdoor:contact", args=[contact.pk]) + "#triage")

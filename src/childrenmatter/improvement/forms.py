@@ -6,22 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-DATE_PARTS = ("day", "month", "year")
-
-
-def put_errors(form: forms.Form, error: ValidationError) -> None:
-    """An action's errors on the form's fields; a date's error on its day box."""
-    for name, messages in error.message_dict.items():
-        field = name if name in form.fields else f"{name}_day"
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
-def date_fields(prefix: str) -> dict[str, forms.Field]:
-    return {f"{prefix}_{part}": forms.CharField(required=False, max_length=4)
-            for part in DATE_PARTS}
+from childrenmatter.web.forms import date_fields, read_date_boxes
 
 
 def initial_date(prefix: str, value: dt.date | None) -> dict[str, str]:
@@ -33,22 +19,8 @@ def initial_date(prefix: str, value: dt.date | None) -> dict[str, str]:
 
 def parse_date(form: forms.Form, prefix: str, label: str,
                required: bool = False) -> dt.date | None:
-    """A date from three boxes, or None; a box left out or a date that does not exist is
-    an error on the day box naming the field."""
-    parts = {p: (form.cleaned_data.get(f"{prefix}_{p}") or "").strip() for p in DATE_PARTS}
-    if not any(parts.values()):
-        if required:
-            form.add_error(f"{prefix}_day", f"Enter the {label}")
-        return None
-    missing = [p for p in DATE_PARTS if not parts[p]]
-    if missing:
-        form.add_error(f"{prefix}_day", f"The {label} must include a {' and '.join(missing)}")
-        return None
-    try:
-        return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
-        form.add_error(f"{prefix}_day", f"The {label} must be a real date")
-        return None
+    """A date from three boxes, or None; errors on the day box naming "the <label>"."""
+    return read_date_boxes(form, prefix, f"the {label}", required=required)
 
 
 class Form(forms.Form):

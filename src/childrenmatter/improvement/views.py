@@ -33,6 +33,7 @@ from childrenmatter.improvement.models import (
     Risk,
 )
 from childrenmatter.versions import StaleVersion
+from childrenmatter.web.forms import put_errors
 from childrenmatter.web.govuk import long_date
 
 RAG_TAGS = {"red": "govuk-tag--red", "amber": "govuk-tag--orange", "green": "govuk-tag--green"}
@@ -86,7 +87,7 @@ def _call(form, change) -> bool:
     try:
         change()
     except ValidationError as error:
-        forms.put_errors(form, error)
+        put_errors(form, error)
     except StaleVersion as error:
         _stale(form, error)
     else:
