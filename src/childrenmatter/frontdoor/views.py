@@ -543,8 +543,7 @@ def triage(request: HttpRequest, contact_id: int) -> HttpResponse:
                 school_name=form.cleaned_data["school_name"],
             )
         except ValidationError as error:
-            put_errors(form, error, {"incident_at": "incident_day",
-                                           "contact": "__all__"})
+            put_errors(form, error, {"incident_at": "incident_day", "contact": "__all__"})
         else:
             return redirect(reverse("frontdoor:contact", args=[contact.pk]) + "#triage")
     present = form["children_present"].value() or ""

@@ -87,7 +87,6 @@ def access_people(
     people = {person.pk: person for person in Person.objects.filter(pk__in=wanted)}
     if len(people) != len(wanted):
         raise Http404("No such person")
-    entries, shown, restricted = [], {}, set()
     refused = [p for p in people.values() if not can(user, permission, p.la_code)]
     if refused:
         AccessLog.objects.bulk_create(
@@ -95,16 +94,9 @@ def access_people(
             for p in refused
         )
         raise Http404("No such person")
-    for person_id, person in sorted(people.items()):
-        if person.restricted and not may_see_restricted(user, person):
-            entries.append(_entry(user, person, what=what, allowed=False,
-                                  reason="restricted record"))
-            restricted.add(person_id)
-        else:
-            entries.append(_entry(user, person, what=what))
-            shown[person_id] = person
-    AccessLog.objects.bulk_create(entries)
-    return shown, restricted
+    shown = {p.pk: p for p in visible_people(user, [people[pk] for pk in sorted(people)],
+                                              what=what)}
+    return shown, set(people) - set(shown)
 
 
 def visible_people(user, people: Iterable[Person], *, what: str) -> list[Person]:
