@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
+
 from childrenmatter.accounts.models import Role, StaffMembership
 
 
@@ -115,3 +117,10 @@ def permissions_anywhere(user) -> frozenset[Permission]:
 def can(user, permission: Permission, la_code: str) -> bool:
     """May ``user`` do ``permission`` in authority ``la_code``?"""
     return la_code in authorities_where(user, permission)
+
+
+def require(actor, permission: Permission, la_code: str) -> None:
+    """Refuse (PermissionDenied, naming what and where) unless ``actor`` may ``permission``
+    in ``la_code``: the first line of every action that changes a record."""
+    if not can(actor, permission, la_code):
+        raise PermissionDenied(f"You may not {permission.value.replace('_', ' ')} in {la_code}")

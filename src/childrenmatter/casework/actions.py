@@ -22,11 +22,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from childrenmatter.accounts.permissions import Permission, can
+from childrenmatter.accounts.permissions import Permission, require
 from childrenmatter.casework.models import (
     Assessment,
     ChildInNeedPlan,
@@ -47,11 +47,6 @@ from childrenmatter.people.models import Person
 from childrenmatter.versions import lock_at_version, save_new_version
 
 NO_FACTORS = "21"  # DfE assessment factor "No factors identified": never with another
-
-
-def _require(actor, permission: Permission, la_code: str) -> None:
-    if not can(actor, permission, la_code):
-        raise PermissionDenied(f"You may not {permission.value.replace('_', ' ')} in {la_code}")
 
 
 def _user(actor):
@@ -130,7 +125,7 @@ def _lock_referral(referral: Referral, field: str) -> Referral:
 def start_assessment(*, actor, referral: Referral, start_date: dt.date,
                      worker_reference: str = "") -> Assessment:
     """Start the child and family assessment of a referral."""
-    _require(actor, Permission.RECORD_CASEWORK, referral.la_code)
+    require(actor, Permission.RECORD_CASEWORK, referral.la_code)
     errors = _Errors()
     if _check_day(errors, "start_date", start_date, "the assessment started"):
         _check_inside_referral(errors, "start_date", start_date, referral,
@@ -168,7 +163,7 @@ def complete_assessment(
 ) -> Assessment:
     """The worker finishes the assessment: the child's views, the factors found, what next.
     It then waits for a manager's authorisation."""
-    _require(actor, Permission.RECORD_CASEWORK, assessment.la_code)
+    require(actor, Permission.RECORD_CASEWORK, assessment.la_code)
     errors = _Errors()
     if (_check_day(errors, "completed_date", completed_date, "the assessment was completed")
             and completed_date < assessment.start_date):
@@ -222,7 +217,7 @@ def authorise_assessment(*, actor, assessment: Assessment, expected_version: int
     looks for. Authorised after 45 working days, it needs the reason it is late (unless
     the worker already gave one).
     """
-    _require(actor, Permission.AUTHORISE_ASSESSMENT, assessment.la_code)
+    require(actor, Permission.AUTHORISE_ASSESSMENT, assessment.la_code)
     errors = _Errors()
     _check_day(errors, "authorised_date", authorised_date, "the assessment was authorised")
     errors.raise_any()
@@ -269,7 +264,7 @@ def record_strategy_discussion(
 ) -> StrategyDiscussion:
     """Record a strategy discussion; if it decides on a section 47 enquiry, the enquiry
     starts the same day (and with it the ``icpc`` clock of 15 working days)."""
-    _require(actor, Permission.RECORD_CASEWORK, referral.la_code)
+    require(actor, Permission.RECORD_CASEWORK, referral.la_code)
     errors = _Errors()
     if _check_day(errors, "discussion_date", discussion_date, "of the strategy discussion"):
         _check_inside_referral(errors, "discussion_date", discussion_date, referral,
@@ -319,7 +314,7 @@ def record_section_47_outcome(*, actor, enquiry: Section47Enquiry,
                               outcome: str) -> Section47Enquiry:
     """Conclude a section 47 enquiry: no further action, child in need, or an initial
     child protection conference."""
-    _require(actor, Permission.RECORD_CASEWORK, enquiry.la_code)
+    require(actor, Permission.RECORD_CASEWORK, enquiry.la_code)
     errors = _Errors()
     if _check_day(errors, "end_date", end_date, "the enquiry concluded"):
         if end_date < enquiry.start_date:
@@ -364,7 +359,7 @@ def record_initial_conference(
 
     Due within 15 working days of the strategy discussion (``icpc``): a late one says why.
     """
-    _require(actor, Permission.RECORD_CASEWORK, enquiry.la_code)
+    require(actor, Permission.RECORD_CASEWORK, enquiry.la_code)
     errors = _Errors()
     if _check_day(errors, "conference_date", conference_date, "of the conference"):
         if conference_date < enquiry.start_date:
@@ -417,7 +412,7 @@ def record_initial_conference(
 def start_child_protection_plan(*, actor, conference: ChildProtectionConference,
                                 category: str) -> ChildProtectionPlan:
     """Start the plan an initial conference decided on, on the day of the conference."""
-    _require(actor, Permission.RECORD_CASEWORK, conference.la_code)
+    require(actor, Permission.RECORD_CASEWORK, conference.la_code)
     errors = _Errors()
     _check_category(errors, "category", category, conference.conference_date)
     errors.raise_any()
@@ -475,7 +470,7 @@ def record_review_conference(
 ) -> ChildProtectionConference:
     """Record a review conference: the plan continues (perhaps under a new category) or
     ends that day with the reason."""
-    _require(actor, Permission.RECORD_CASEWORK, plan.la_code)
+    require(actor, Permission.RECORD_CASEWORK, plan.la_code)
     errors = _Errors()
     if _check_day(errors, "conference_date", conference_date, "of the review"):
         if conference_date <= plan.start_date:
@@ -534,7 +529,7 @@ def end_child_protection_plan(*, actor, plan: ChildProtectionPlan, expected_vers
 def _end_plan(*, actor, plan, expected_version: int | None, end_date: dt.date, reason: str,
               reason_field: str, kind: str, what: str):
     """End a CP or CIN plan on ``end_date`` for ``reason`` (kept in ``reason_field``), once."""
-    _require(actor, Permission.RECORD_CASEWORK, plan.la_code)
+    require(actor, Permission.RECORD_CASEWORK, plan.la_code)
     errors = _Errors()
     if _check_day(errors, "end_date", end_date, "the plan ended") and end_date < plan.start_date:
         errors.add("end_date", "The date the plan ended must be on or after it started "
@@ -570,7 +565,7 @@ def start_child_in_need_plan(*, actor, referral: Referral, start_date: dt.date,
                              goals: Sequence[Goal]) -> ChildInNeedPlan:
     """Start a child in need plan with its goals, each with an owner and a date (the seed
     inspection found plans without timescales)."""
-    _require(actor, Permission.RECORD_CASEWORK, referral.la_code)
+    require(actor, Permission.RECORD_CASEWORK, referral.la_code)
     errors = _Errors()
     if _check_day(errors, "start_date", start_date, "the plan started"):
         _check_inside_referral(errors, "start_date", start_date, referral, "the plan started")
@@ -636,7 +631,7 @@ def _open_on(queryset, day: dt.date):
 def record_visit(*, actor, person: Person, visit_date: dt.date, visit_type: str, seen: bool,
                  seen_alone: bool, note: str = "") -> Visit:
     """Record a statutory visit under the child's child protection or child in need plan."""
-    _require(actor, Permission.RECORD_CASEWORK, person.la_code)
+    require(actor, Permission.RECORD_CASEWORK, person.la_code)
     errors = _Errors()
     _check_day(errors, "visit_date", visit_date, "of the visit")
     if visit_type not in ("cp", "cin"):
@@ -689,7 +684,7 @@ def close_referral(*, actor, referral: Referral, expected_version: int | None,
     """Close the referral (the CIN episode) with the DfE reason. Nothing may be left open
     (an assessment not authorised, an enquiry not concluded, a plan), and nothing may
     have happened after the day it closes: the CIN census refuses both."""
-    _require(actor, Permission.RECORD_CASEWORK, referral.la_code)
+    require(actor, Permission.RECORD_CASEWORK, referral.la_code)
     errors = _Errors()
     if _check_day(errors, "closure_date", closure_date, "the referral closed") and (
             closure_date < referral.referral_date):
@@ -760,7 +755,7 @@ def _activity_dates(referral: Referral) -> list[dt.date]:
 def add_chronology_entry(*, actor, person: Person, event_date: dt.date, summary: str,
                          significant: bool = False) -> ChronologyEntry:
     """A worker adds an event to the child's chronology (a note of something that happened)."""
-    _require(actor, Permission.RECORD_CASEWORK, person.la_code)
+    require(actor, Permission.RECORD_CASEWORK, person.la_code)
     errors = _Errors()
     _check_day(errors, "event_date", event_date, "it happened")
     if not summary.strip():
@@ -776,7 +771,7 @@ def add_chronology_entry(*, actor, person: Person, event_date: dt.date, summary:
 def mark_significant(*, actor, entry: ChronologyEntry, expected_version: int | None,
                      significant: bool) -> ChronologyEntry:
     """Mark an entry significant (or not); the history keeps who changed it."""
-    _require(actor, Permission.RECORD_CASEWORK, entry.la_code)
+    require(actor, Permission.RECORD_CASEWORK, entry.la_code)
     with transaction.atomic():
         entry = lock_at_version(entry, expected_version)
         if entry.significant != significant:

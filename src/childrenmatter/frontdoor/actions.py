@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from childrenmatter.accounts.models import PartnerOrganisation
-from childrenmatter.accounts.permissions import Permission, can
+from childrenmatter.accounts.permissions import Permission, can, require
 from childrenmatter.casework.models import EarlyHelpEpisode, Referral
 from childrenmatter.clocks import calendar, rules
 from childrenmatter.dataset import codes
@@ -53,11 +53,6 @@ class ReportedChild:
     postcode: str = ""
     school: str = ""
     person: Person | None = None  # when the front door already matched the child
-
-
-def _require(actor, permission: Permission, la_code: str) -> None:
-    if not can(actor, permission, la_code):
-        raise PermissionDenied(f"You may not {permission.value.replace('_', ' ')} in {la_code}")
 
 
 def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
@@ -144,7 +139,7 @@ def record_contact(
         ):
             raise PermissionDenied(f"You may not refer children to {la_code}")
     else:
-        _require(actor, Permission.CREATE_CONTACT, la_code)
+        require(actor, Permission.CREATE_CONTACT, la_code)
 
     errors: dict[str, list[str]] = {}
     now = timezone.now()
@@ -300,7 +295,7 @@ def match_child(
 ) -> ContactChild:
     """Link a child as reported to the record the front door found for them (search first)."""
     contact = contact_child.contact
-    _require(actor, Permission.SCREEN_CONTACT, contact.la_code)
+    require(actor, Permission.SCREEN_CONTACT, contact.la_code)
     with transaction.atomic():
         contact = lock_at_version(contact, expected_version)
         _check_open(contact, "person")
@@ -330,7 +325,7 @@ def match_child(
 def rate_contact(*, actor, contact: Contact, expected_version: int | None, rag: str,
                  reason: str) -> RagRating:
     """Rate (or re-rate) a contact; the deadline to gather partner information moves with it."""
-    _require(actor, Permission.SCREEN_CONTACT, contact.la_code)
+    require(actor, Permission.SCREEN_CONTACT, contact.la_code)
     errors: dict[str, list[str]] = {}
     if rag not in codes.RAG.all_codes:
         _add(errors, "rag", "Choose red, amber or green")
@@ -368,7 +363,7 @@ def rate_contact(*, actor, contact: Contact, expected_version: int | None, rag: 
 
 def request_check(*, actor, contact: Contact, agency: str, question: str) -> PartnerCheck:
     """Ask a partner agency what it knows; due at the contact's information deadline."""
-    _require(actor, Permission.SCREEN_CONTACT, contact.la_code)
+    require(actor, Permission.SCREEN_CONTACT, contact.la_code)
     errors: dict[str, list[str]] = {}
     if agency not in Agency.values:
         _add(errors, "agency", "Choose the agency to ask")
@@ -395,7 +390,7 @@ def request_check(*, actor, contact: Contact, agency: str, question: str) -> Par
 def record_check_reply(*, actor, check: PartnerCheck, reply: str,
                        replied_at: dt.datetime | None = None) -> PartnerCheck:
     """Record what a partner agency said."""
-    _require(actor, Permission.SCREEN_CONTACT, check.contact.la_code)
+    require(actor, Permission.SCREEN_CONTACT, check.contact.la_code)
     now = timezone.now()
     replied_at = replied_at or now
     errors: dict[str, list[str]] = {}
@@ -429,7 +424,7 @@ def triage_domestic_abuse(
     """Triage a domestic abuse notification on its own track (so it never queues behind
     everything else): risk, whether children were there, and the school to tell under
     Operation Encompass before the start of the next school day after the incident."""
-    _require(actor, Permission.TRIAGE_DOMESTIC_ABUSE, contact.la_code)
+    require(actor, Permission.TRIAGE_DOMESTIC_ABUSE, contact.la_code)
     errors: dict[str, list[str]] = {}
     if not contact.is_domestic_abuse:
         _add(errors, "contact", "Only a domestic abuse notification is triaged here")
@@ -473,7 +468,7 @@ def triage_domestic_abuse(
 def record_school_notified(*, actor, triage: DomesticAbuseTriage,
                            notified_at: dt.datetime | None = None) -> DomesticAbuseTriage:
     """Record that the school's key adult was told (Operation Encompass)."""
-    _require(actor, Permission.TRIAGE_DOMESTIC_ABUSE, triage.contact.la_code)
+    require(actor, Permission.TRIAGE_DOMESTIC_ABUSE, triage.contact.la_code)
     now = timezone.now()
     notified_at = notified_at or now
     if notified_at > now + dt.timedelta(minutes=5):
@@ -505,7 +500,7 @@ def record_decision(*, actor, contact: Contact, expected_version: int | None, de
     Due within 1 working day of the day the contact came in (``contact_decision`` clock);
     a late decision needs the reason it is late.
     """
-    _require(actor, Permission.DECIDE_CONTACT, contact.la_code)
+    require(actor, Permission.DECIDE_CONTACT, contact.la_code)
     now = timezone.now()
     errors: dict[str, list[str]] = {}
     if decision not in codes.CONTACT_OUTCOME.all_codes:
@@ -547,7 +542,7 @@ def record_decision(*, actor, contact: Contact, expected_version: int | None, de
 def return_decision(*, actor, contact: Contact, expected_version: int | None,
                     reason: str) -> Contact:
     """A manager sends a decision back to screening, with why (it is kept in the history)."""
-    _require(actor, Permission.AUTHORISE_DECISION, contact.la_code)
+    require(actor, Permission.AUTHORISE_DECISION, contact.la_code)
     if not reason.strip():
         raise ValidationError({"reason": ["Enter why the decision is sent back"]})
     with transaction.atomic():
@@ -570,7 +565,7 @@ def authorise_decision(*, actor, contact: Contact, expected_version: int | None)
     management oversight, and a second pair of eyes is the point of authorising. A manager
     who decides asks another manager to authorise.
     """
-    _require(actor, Permission.AUTHORISE_DECISION, contact.la_code)
+    require(actor, Permission.AUTHORISE_DECISION, contact.la_code)
     with transaction.atomic():
         contact = lock_at_version(contact, expected_version)
         if contact.status != ContactStatus.AWAITING_AUTHORISATION:

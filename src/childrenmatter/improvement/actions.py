@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from childrenmatter.accounts.permissions import Permission, can
+from childrenmatter.accounts.permissions import Permission, require
 from childrenmatter.improvement.models import (
     Action,
     ActionStatus,
@@ -48,11 +48,6 @@ EVIDENCE_TYPES = {
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
 }
-
-
-def _require(actor, permission: Permission, la_code: str) -> None:
-    if not can(actor, permission, la_code):
-        raise PermissionDenied(f"You may not {permission.value.replace('_', ' ')} in {la_code}")
 
 
 def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
@@ -89,7 +84,7 @@ def _save_new(record, actor, reason: str) -> None:
 
 
 def create_plan(*, actor, la_code: str, kind: str, title: str) -> Plan:
-    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, la_code)
+    require(actor, Permission.EDIT_IMPROVEMENT_PLAN, la_code)
     errors: dict[str, list[str]] = {}
     if kind not in PlanKind.values:
         _add(errors, "kind", "Choose an immediate assurance plan or an improvement plan")
@@ -102,7 +97,7 @@ def create_plan(*, actor, la_code: str, kind: str, title: str) -> Plan:
 
 
 def add_theme(*, actor, plan: Plan, title: str) -> Theme:
-    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
+    require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
     errors: dict[str, list[str]] = {}
     title = _text(errors, "title", title, "the theme's title", 200)
     if title and plan.themes.filter(title__iexact=title).exists():
@@ -117,7 +112,7 @@ def add_theme(*, actor, plan: Plan, title: str) -> Theme:
 def set_board_date(*, actor, plan: Plan, expected_version: int | None,
                    board_on: dt.date | None, today: dt.date | None = None) -> Plan:
     """Record the date of the last improvement board: the board view shows what changed since."""
-    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
+    require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if board_on is None:
@@ -162,7 +157,7 @@ def indicator_names() -> dict[str, str]:
 
 def add_action(*, actor, plan: Plan, theme: Theme, title: str, owner: str, rag: str,
                rag_reason: str, due_on: dt.date | None, indicator: str = "") -> Action:
-    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
+    require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
     errors: dict[str, list[str]] = {}
     if theme is None or theme.plan_id != plan.pk:
         _add(errors, "theme", "Choose one of this plan's themes")
@@ -186,7 +181,7 @@ def change_action(*, actor, action: Action, expected_version: int | None, owner:
     A RAG rating that changes needs a new reason; a due date that moves needs ``why``;
     an action closed (done or dropped) needs the date it closed, not after today.
     """
-    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, action.plan.la_code)
+    require(actor, Permission.EDIT_IMPROVEMENT_PLAN, action.plan.la_code)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     _, owner, rag_reason, indicator = _check_action_fields(
@@ -235,7 +230,7 @@ def change_action(*, actor, action: Action, expected_version: int | None, owner:
 
 def add_milestone(*, actor, plan: Plan, title: str, due_on: dt.date | None,
                   action: Action | None = None) -> Milestone:
-    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
+    require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
     errors: dict[str, list[str]] = {}
     title = _text(errors, "title", title, "the milestone", 300)
     if due_on is None:
@@ -252,7 +247,7 @@ def add_milestone(*, actor, plan: Plan, title: str, due_on: dt.date | None,
 def change_milestone(*, actor, milestone: Milestone, expected_version: int | None,
                      due_on: dt.date | None, met_on: dt.date | None, why: str = "",
                      today: dt.date | None = None) -> Milestone:
-    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, milestone.plan.la_code)
+    require(actor, Permission.EDIT_IMPROVEMENT_PLAN, milestone.plan.la_code)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     why = (why or "").strip()
@@ -288,7 +283,7 @@ def _check_score(errors, field: str, value, what: str) -> int:
 
 def add_risk(*, actor, plan: Plan, title: str, likelihood, impact, mitigation: str = "",
              owner: str = "") -> Risk:
-    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
+    require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
     errors: dict[str, list[str]] = {}
     title = _text(errors, "title", title, "the risk", 300)
     likelihood = _check_score(errors, "likelihood", likelihood, "Likelihood")
@@ -306,7 +301,7 @@ def add_risk(*, actor, plan: Plan, title: str, likelihood, impact, mitigation: s
 def change_risk(*, actor, risk: Risk, expected_version: int | None, likelihood, impact,
                 mitigation: str = "", owner: str = "") -> Risk:
     """The weekly risk analysis: a risk rescored, its mitigation or owner updated."""
-    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, risk.plan.la_code)
+    require(actor, Permission.EDIT_IMPROVEMENT_PLAN, risk.plan.la_code)
     errors: dict[str, list[str]] = {}
     likelihood = _check_score(errors, "likelihood", likelihood, "Likelihood")
     impact = _check_score(errors, "impact", impact, "Impact")
@@ -330,7 +325,7 @@ def add_evidence(*, actor, action: Action, note: str = "",
                  upload: UploadedFile | None = None) -> Evidence:
     """A note, a file, or both, against an action. Files: the types in EVIDENCE_TYPES, no
     larger than EVIDENCE_MAX_BYTES, stored under the media folder by a name of ours."""
-    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, action.plan.la_code)
+    require(actor, Permission.EDIT_IMPROVEMENT_PLAN, action.plan.la_code)
     errors: dict[str, list[str]] = {}
     note = _text(errors, "note", note, "the note", 4000, required=False)
     if not note and upload is None:
@@ -368,7 +363,7 @@ def add_evidence(*, actor, action: Action, note: str = "",
 
 def add_weekly_update(*, actor, plan: Plan, week_of: dt.date | None, summary: str,
                       today: dt.date | None = None) -> WeeklyUpdate:
-    _require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
+    require(actor, Permission.EDIT_IMPROVEMENT_PLAN, plan.la_code)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     summary = _text(errors, "summary", summary, "the update", 10000)
@@ -388,7 +383,7 @@ def add_weekly_update(*, actor, plan: Plan, week_of: dt.date | None, summary: st
 def record_question(*, actor, la_code: str, member: str, asked_on: dt.date | None,
                     meeting: str, question: str, answerer: str, due_on: dt.date | None,
                     today: dt.date | None = None) -> Question:
-    _require(actor, Permission.ANSWER_QUESTION, la_code)
+    require(actor, Permission.ANSWER_QUESTION, la_code)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     member = _text(errors, "member", member, "the councillor who asked", 200)
@@ -416,7 +411,7 @@ def answer_question(*, actor, question: Question, expected_version: int | None,
                     response: str, answered_on: dt.date | None,
                     today: dt.date | None = None) -> Question:
     """Record (or correct) the response; the date it was given says whether it was late."""
-    _require(actor, Permission.ANSWER_QUESTION, question.la_code)
+    require(actor, Permission.ANSWER_QUESTION, question.la_code)
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     response = _text(errors, "response", response, "the response", 10000)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from childrenmatter.accounts.permissions import Permission, can
+from childrenmatter.accounts.permissions import Permission, require
 from childrenmatter.dataset import codes
 from childrenmatter.people.keys import (
     format_postcode,
@@ -48,11 +48,6 @@ EDITABLE = (
     "given_name", "family_name", "date_of_birth", "expected_date_of_birth", "sex",
     "ethnicity", "nhs_number", "upn", "date_of_death", "is_child",
 )
-
-
-def _require(actor, permission: Permission, la_code: str) -> None:
-    if not can(actor, permission, la_code):
-        raise PermissionDenied(f"You may not {permission.value.replace('_', ' ')} in {la_code}")
 
 
 def _clean_details(details: dict) -> dict:
@@ -104,7 +99,7 @@ def create_person(
     postcode: str = "", confirm_possible_match: bool = False,
 ) -> Person:
     """A new person, found by search first: a strong match needs ``confirm_possible_match``."""
-    _require(actor, Permission.EDIT_PERSON, la_code)
+    require(actor, Permission.EDIT_PERSON, la_code)
     details = _clean_details({
         "given_name": given_name, "family_name": family_name, "date_of_birth": date_of_birth,
         "expected_date_of_birth": expected_date_of_birth, "sex": sex, "ethnicity": ethnicity,
@@ -150,7 +145,7 @@ def create_person(
 def update_person(*, actor, person: Person, expected_version: int | None, reason: str,
                   **changes) -> Person:
     """Correct a person's details; refused if someone else saved since ``expected_version``."""
-    _require(actor, Permission.EDIT_PERSON, person.la_code)
+    require(actor, Permission.EDIT_PERSON, person.la_code)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"update_person cannot change {sorted(unknown)}")
@@ -168,7 +163,7 @@ def update_person(*, actor, person: Person, expected_version: int | None, reason
 @transaction.atomic
 def add_other_name(*, actor, person: Person, given_name: str = "", family_name: str = "",
                    kind: str = NameKind.ALIAS) -> PersonName:
-    _require(actor, Permission.EDIT_PERSON, person.la_code)
+    require(actor, Permission.EDIT_PERSON, person.la_code)
     given_name, family_name = " ".join(given_name.split()), " ".join(family_name.split())
     if not given_name and not family_name:
         raise ValidationError({"given_name": ["Enter a given name or a family name"]})
@@ -203,7 +198,7 @@ def add_address(*, actor, person: Person, line_1: str, postcode: str, town: str 
                 line_2: str = "", start_date: date | None = None,
                 end_previous: bool = True) -> Address:
     """A new address; the current one ends the day the new one starts (a move)."""
-    _require(actor, Permission.EDIT_PERSON, person.la_code)
+    require(actor, Permission.EDIT_PERSON, person.la_code)
     errors = {}
     if not line_1.strip():
         errors["line_1"] = ["Enter the first line of the address"]
@@ -225,7 +220,7 @@ def add_address(*, actor, person: Person, line_1: str, postcode: str, town: str 
 
 @transaction.atomic
 def end_address(*, actor, address: Address, end_date: date) -> Address:
-    _require(actor, Permission.EDIT_PERSON, address.person.la_code)
+    require(actor, Permission.EDIT_PERSON, address.person.la_code)
     if address.start_date and end_date < address.start_date:
         raise ValidationError({"end_date": ["The address must end on or after it started"]})
     address.end_date = end_date
@@ -239,7 +234,7 @@ def end_address(*, actor, address: Address, end_date: date) -> Address:
 def add_relationship(*, actor, person: Person, other: Person, kind: str,
                      start_date: date | None = None) -> Relationship:
     """``person`` is the ``kind`` of ``other`` (a parent of a child)."""
-    _require(actor, Permission.EDIT_PERSON, person.la_code)
+    require(actor, Permission.EDIT_PERSON, person.la_code)
     if kind not in RelationshipKind.values:
         raise ValidationError({"kind": ["Choose parent, sibling, carer or household member"]})
     if person.pk == other.pk:
@@ -283,7 +278,7 @@ def end_relationship(*, actor, relationship: Relationship, end_date: date) -> Re
     """The relationship ended on ``end_date`` (a carer no longer caring, a household member
     who moved out). Kept, with its dates, in the record and its history."""
     relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
-    _require(actor, Permission.EDIT_PERSON, relationship.person.la_code)
+    require(actor, Permission.EDIT_PERSON, relationship.person.la_code)
     if relationship.end_date is not None:
         raise ValidationError({"end_date": [
             f"This relationship already ended on {relationship.end_date:%-d %B %Y}"]})
@@ -300,7 +295,7 @@ def end_relationship(*, actor, relationship: Relationship, end_date: date) -> Re
 @transaction.atomic
 def add_flag(*, actor, person: Person, kind: str, note: str = "",
              start_date: date | None = None) -> Flag:
-    _require(actor, Permission.EDIT_PERSON, person.la_code)
+    require(actor, Permission.EDIT_PERSON, person.la_code)
     if kind not in FlagKind.values:
         raise ValidationError({"kind": ["Choose the kind of flag"]})
     if kind == FlagKind.OTHER and not note.strip():
@@ -352,7 +347,7 @@ def _would_clash(label: str, row, kept: Person) -> bool:
 @transaction.atomic
 def merge_people(*, actor, kept: Person, merged: Person, reason: str) -> Merge:
     """Merge ``merged`` into ``kept``: everything attached moves, and the merge can be undone."""
-    _require(actor, Permission.MERGE_PEOPLE, kept.la_code)
+    require(actor, Permission.MERGE_PEOPLE, kept.la_code)
     if not (reason or "").strip():
         raise ValidationError({"reason": ["Enter the reason for the merge"]})
     if kept.pk == merged.pk:
@@ -410,7 +405,7 @@ def merge_people(*, actor, kept: Person, merged: Person, reason: str) -> Merge:
 @transaction.atomic
 def undo_merge(*, actor, merge: Merge, reason: str) -> Merge:
     """Put back everything ``merge`` moved: both records as they were before it."""
-    _require(actor, Permission.MERGE_PEOPLE, merge.la_code)
+    require(actor, Permission.MERGE_PEOPLE, merge.la_code)
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at:
         raise ValidationError({"merge": ["This merge has already been undone"]})
@@ -446,7 +441,7 @@ def undo_merge(*, actor, merge: Merge, reason: str) -> Merge:
 @transaction.atomic
 def set_aside_duplicate(*, actor, duplicate: PossibleDuplicate) -> PossibleDuplicate:
     """A manager decided the two records are not the same person."""
-    _require(actor, Permission.MERGE_PEOPLE, duplicate.la_code)
+    require(actor, Permission.MERGE_PEOPLE, duplicate.la_code)
     duplicate = PossibleDuplicate.objects.select_for_update().get(pk=duplicate.pk)
     if duplicate.status != DuplicateStatus.OPEN:
         raise ValidationError({"duplicate": ["This pair has already been decided"]})
